@@ -1,0 +1,172 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .constants import AccountStatus, BusinessFunction, Channel, Language
+from .querysets import AccountQuerySet, ContactQuerySet
+
+
+class VerticalMarket(models.Model):
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("vertical market")
+        verbose_name_plural = _("vertical markets")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Account(models.Model):
+    """A customer company: the CRM facts that sit beside the customer's own words."""
+
+    name = models.CharField(_("name"), max_length=200)
+    external_id = models.CharField(
+        _("external id"), max_length=100, unique=True, null=True, blank=True,
+        help_text=_("The account's id in the CRM or billing system."),
+    )
+    vertical_market = models.ForeignKey(
+        VerticalMarket, on_delete=models.PROTECT, related_name="accounts",
+        verbose_name=_("vertical market"),
+    )
+    account_team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="team_accounts",
+        verbose_name=_("account team"),
+    )
+    general_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="managed_accounts", verbose_name=_("general manager"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=AccountStatus.choices, default=AccountStatus.ACTIVE,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+        permissions = [("view_all_accounts", _("Can see every account's data"))]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccountRevenue(models.Model):
+    """Billed and forecast revenue of an account for one period (imported from billing/CRM)."""
+
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="revenues", verbose_name=_("account"),
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    billed = models.DecimalField(_("billed revenue"), max_digits=14, decimal_places=2, default=0)
+    forecast = models.DecimalField(
+        _("forecast revenue"), max_digits=14, decimal_places=2, default=0,
+        help_text=_("Orders placed but not paid, plus potential orders."),
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
+
+    class Meta:
+        ordering = ["account", "-period_start"]
+        verbose_name = _("account revenue")
+        verbose_name_plural = _("account revenues")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "period_start"], name="customers_accountrevenue_unique_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="customers_accountrevenue_period_order",
+            ),
+            models.CheckConstraint(
+                condition=Q(billed__gte=0) & Q(forecast__gte=0),
+                name="customers_accountrevenue_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.account} {self.period_start:%Y-%m}"
+
+
+class Contact(models.Model):
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("account"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"))
+    language = models.CharField(
+        _("preferred language"), max_length=10, choices=Language.choices, default=Language.ENGLISH,
+    )
+    role = models.CharField(_("role"), max_length=120, blank=True)
+    is_key_contact = models.BooleanField(_("key contact"), default=False)
+    opted_out = models.BooleanField(_("opted out"), default=False)
+    opted_out_at = models.DateTimeField(_("opted out at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["account", "name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "email"], name="customers_contact_unique_email_per_account",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+class TouchPoint(models.Model):
+    """One instance of direct contact; `corridor_position` orders the customer corridor."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    owning_function = models.CharField(
+        _("owning function"), max_length=30, choices=BusinessFunction.choices,
+    )
+    corridor_position = models.PositiveSmallIntegerField(_("position in corridor"), default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["corridor_position", "code"]
+        verbose_name = _("touch point")
+        verbose_name_plural = _("touch points")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TouchPointEvent(models.Model):
+    """A completed transaction for a contact at a touch point, as reported by a source system."""
+
+    external_id = models.CharField(_("external id"), max_length=120, unique=True)
+    account = models.ForeignKey(
+        Account, on_delete=models.CASCADE, related_name="events", verbose_name=_("account"),
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="events", verbose_name=_("contact"),
+    )
+    touch_point = models.ForeignKey(
+        TouchPoint, on_delete=models.PROTECT, related_name="events", verbose_name=_("touch point"),
+    )
+    occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-occurred_at"]
+        verbose_name = _("touch-point event")
+        verbose_name_plural = _("touch-point events")
+
+    def __str__(self) -> str:
+        return f"{self.touch_point.code}:{self.external_id}"

@@ -1,0 +1,151 @@
+"""Reads for reports: every figure is a database aggregate turned into a metric by `metrics`."""
+
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Avg, Count, Q, QuerySet
+from django.utils import timezone
+
+from surveys.constants import CX_INDEX_TYPES, QuestionType
+from surveys.models import Answer, Response
+
+from . import metrics
+
+
+@dataclass(frozen=True)
+class ResultFilter:
+    survey_id: int | None = None
+    touch_point_id: int | None = None
+    account_id: int | None = None
+    since: date | None = None
+    until: date | None = None
+    account_ids: frozenset[int] | None = None  # visibility scope; None means every account
+
+
+@dataclass(frozen=True)
+class MetricSummary:
+    n: int
+    nps: float | None
+    nps_n: int
+    promoters: int
+    passives: int
+    detractors: int
+    csat: float | None
+    csat_mean: float | None
+    csat_n: int
+    ces: float | None
+    ces_n: int
+    cx_index: float | None
+    cx_n: int
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
+
+
+def _scope(queryset: QuerySet, result_filter: ResultFilter, *, time_field: str) -> QuerySet:
+    f = result_filter
+    if f.survey_id is not None:
+        queryset = queryset.filter(survey_id=f.survey_id)
+    if f.touch_point_id is not None:
+        queryset = queryset.filter(touch_point_id=f.touch_point_id)
+    if f.account_id is not None:
+        queryset = queryset.filter(account_id=f.account_id)
+    if f.account_ids is not None:
+        queryset = queryset.filter(account_id__in=f.account_ids)
+    if f.since is not None:
+        queryset = queryset.filter(**{f"{time_field}__gte": _day_start(f.since)})
+    if f.until is not None:
+        # `until` is inclusive of the whole day.
+        queryset = queryset.filter(
+            **{f"{time_field}__lt": _day_start(f.until) + timedelta(days=1)}
+        )
+    return queryset
+
+
+def answers_in(result_filter: ResultFilter) -> QuerySet[Answer]:
+    return _scope(Answer.objects.submitted(), result_filter, time_field="submitted_at")
+
+
+def responses_in(result_filter: ResultFilter) -> QuerySet[Response]:
+    return _scope(Response.objects.completed(), result_filter, time_field="submitted_at")
+
+
+CSAT_FILTER = Q(question_type=QuestionType.RATING) & (
+    Q(question__scale_max__isnull=True) | Q(question__scale_max=metrics.CSAT_SCALE[1])
+) & (Q(question__scale_min__isnull=True) | Q(question__scale_min=metrics.CSAT_SCALE[0]))
+
+
+def metric_aggregates() -> dict:
+    """The conditional aggregates behind every metric; usable with .aggregate() or .annotate()."""
+    nps_q = Q(question_type=QuestionType.NPS)
+    ces_q = Q(question_type=QuestionType.EFFORT)
+    cx_q = Q(question_type__in=CX_INDEX_TYPES)
+    return {
+        "promoters": Count("id", filter=nps_q & Q(number__gte=metrics.PROMOTER_MIN)),
+        "detractors": Count("id", filter=nps_q & Q(number__lte=metrics.DETRACTOR_MAX)),
+        "nps_n": Count("id", filter=nps_q),
+        "csat_n": Count("id", filter=CSAT_FILTER),
+        "csat_satisfied": Count(
+            "id", filter=CSAT_FILTER & Q(number__gte=metrics.CSAT_SATISFIED_MIN)
+        ),
+        "csat_avg": Avg("number", filter=CSAT_FILTER),
+        "ces_n": Count("id", filter=ces_q),
+        "ces_avg": Avg("number", filter=ces_q),
+        "cx_n": Count("id", filter=cx_q),
+        "cx_avg": Avg("number", filter=cx_q),
+    }
+
+
+def summary_from_aggregates(row: dict, *, n: int) -> MetricSummary:
+    promoters, detractors = row["promoters"], row["detractors"]
+    passives = row["nps_n"] - promoters - detractors
+    return MetricSummary(
+        n=n,
+        nps=metrics.nps(promoters, passives, detractors),
+        nps_n=row["nps_n"],
+        promoters=promoters,
+        passives=passives,
+        detractors=detractors,
+        csat=metrics.csat(row["csat_satisfied"], row["csat_n"]),
+        csat_mean=metrics.mean(row["csat_avg"]),
+        csat_n=row["csat_n"],
+        ces=metrics.mean(row["ces_avg"]),
+        ces_n=row["ces_n"],
+        cx_index=metrics.cx_index(row["cx_avg"]),
+        cx_n=row["cx_n"],
+    )
+
+
+def metric_summary(result_filter: ResultFilter) -> MetricSummary:
+    row = answers_in(result_filter).aggregate(**metric_aggregates())
+    return summary_from_aggregates(row, n=responses_in(result_filter).count())
+
+
+def question_distributions(result_filter: ResultFilter) -> dict[int, dict]:
+    """{question_id: {value: count}}; scale answers keyed by number, choices by choice id."""
+    rows = (
+        answers_in(result_filter)
+        .exclude(question_type=QuestionType.TEXT)
+        .values("question_id", "number", "choice_id")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    distributions: dict[int, dict] = {}
+    for row in rows:
+        key = row["choice_id"] if row["choice_id"] is not None else row["number"]
+        distributions.setdefault(row["question_id"], {})[key] = row["count"]
+    return distributions
+
+
+def comments(result_filter: ResultFilter) -> QuerySet[Answer]:
+    return (
+        answers_in(result_filter)
+        .filter(question_type=QuestionType.TEXT)
+        .exclude(text="")
+        .select_related("question", "account", "touch_point")
+        .order_by("-submitted_at")
+    )

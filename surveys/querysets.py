@@ -1,0 +1,44 @@
+from typing import Self
+
+from django.db import models
+from django.utils import timezone
+
+from .constants import InvitationStatus, ResponseStatus, SurveyStatus
+
+
+class SurveyQuerySet(models.QuerySet):
+    def live(self) -> Self:
+        return self.filter(status=SurveyStatus.LIVE)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def due(self, now=None) -> Self:
+        now = now or timezone.now()
+        return self.filter(status=InvitationStatus.PENDING).filter(
+            models.Q(send_after__isnull=True) | models.Q(send_after__lte=now)
+        )
+
+    def answerable(self, now=None) -> Self:
+        now = now or timezone.now()
+        return self.filter(
+            status__in=[InvitationStatus.SENT, InvitationStatus.OPENED, InvitationStatus.PENDING,
+                        InvitationStatus.SENDING],
+            survey__status=SurveyStatus.LIVE,
+        ).filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
+
+
+class ResponseQuerySet(models.QuerySet):
+    def completed(self) -> Self:
+        return self.filter(status=ResponseStatus.COMPLETED)
+
+    def visible_to(self, user) -> Self:
+        from customers.models import Account
+
+        if user.is_superuser or user.has_perm("customers.view_all_accounts"):
+            return self
+        return self.filter(account__in=Account.objects.visible_to(user))
+
+
+class AnswerQuerySet(models.QuerySet):
+    def submitted(self) -> Self:
+        return self.filter(submitted_at__isnull=False)
