@@ -1,0 +1,159 @@
+"""Starting points for designers: a survey is created with its questions from a template."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import TouchPoint
+
+from ..constants import Driver, QuestionType, SurveyKind
+from ..models import Choice, Question, Survey
+
+
+@dataclass(frozen=True)
+class QuestionSpec:
+    type: str
+    text: str
+    required: bool = True
+    driver: str = ""
+    min_label: str = ""
+    max_label: str = ""
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SurveyTemplate:
+    key: str
+    label: str
+    kind: str
+    intro: str
+    questions: tuple[QuestionSpec, ...] = field(default_factory=tuple)
+
+
+_WHY = QuestionSpec(QuestionType.TEXT, "What is the main reason for your score?", required=False)
+
+SURVEY_TEMPLATES: dict[str, SurveyTemplate] = {
+    t.key: t
+    for t in (
+        SurveyTemplate(
+            key="nps_transaction",
+            label=_("NPS transaction survey"),
+            kind=SurveyKind.TRANSACTION,
+            intro="You recently dealt with us. Two quick questions about that experience.",
+            questions=(
+                QuestionSpec(
+                    QuestionType.NPS,
+                    "How likely are you to recommend us to a friend or colleague?",
+                    driver=Driver.RELATIONSHIP,
+                    min_label="Not at all likely",
+                    max_label="Extremely likely",
+                ),
+                QuestionSpec(
+                    QuestionType.RATING,
+                    "How satisfied are you with this experience?",
+                    driver=Driver.SERVICE,
+                    min_label="Very dissatisfied",
+                    max_label="Very satisfied",
+                ),
+                _WHY,
+            ),
+        ),
+        SurveyTemplate(
+            key="relationship_cx",
+            label=_("Relationship survey with CX index"),
+            kind=SurveyKind.RELATIONSHIP,
+            intro="How is our relationship with your organisation going as a whole?",
+            questions=(
+                QuestionSpec(
+                    QuestionType.NPS,
+                    "How likely are you to recommend us to a friend or colleague?",
+                    driver=Driver.RELATIONSHIP,
+                    min_label="Not at all likely",
+                    max_label="Extremely likely",
+                ),
+                QuestionSpec(
+                    QuestionType.CX_NEEDS, "Did our products and services meet your needs?",
+                    driver=Driver.PRODUCT, min_label="Not at all", max_label="Completely",
+                ),
+                QuestionSpec(
+                    QuestionType.CX_EASE, "How easy was it to deal with us?",
+                    driver=Driver.CONVENIENCE, min_label="Very hard", max_label="Very easy",
+                ),
+                QuestionSpec(
+                    QuestionType.CX_EMOTION, "How did dealing with us make you feel?",
+                    driver=Driver.BRAND, min_label="Very bad", max_label="Very good",
+                ),
+                QuestionSpec(
+                    QuestionType.MULTIPLE_CHOICE, "Which areas should we improve first?",
+                    required=False,
+                    choices=("Product quality", "Delivery", "Installation", "Billing",
+                             "Repair and support", "Price"),
+                ),
+                _WHY,
+            ),
+        ),
+        SurveyTemplate(
+            key="effort",
+            label=_("Customer effort survey"),
+            kind=SurveyKind.TRANSACTION,
+            intro="One question about how easy it was to get what you needed.",
+            questions=(
+                QuestionSpec(
+                    QuestionType.EFFORT, "How easy was it to deal with us today?",
+                    driver=Driver.CONVENIENCE, min_label="Very difficult", max_label="Very easy",
+                ),
+                QuestionSpec(
+                    QuestionType.SINGLE_CHOICE, "Was your issue resolved?",
+                    choices=("Yes", "Partly", "No"),
+                ),
+                _WHY,
+            ),
+        ),
+    )
+}
+
+
+def _unique_slug(title: str) -> str:
+    base = slugify(title)[:60] or "survey"
+    slug, n = base, 1
+    while Survey.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+@transaction.atomic
+def survey_create_from_template(
+    *,
+    template: str,
+    title: str,
+    touch_point: TouchPoint | None = None,
+    kind: str | None = None,
+    created_by=None,
+    **survey_fields,
+) -> Survey:
+    spec = SURVEY_TEMPLATES[template]
+    survey = Survey(
+        kind=kind or spec.kind,
+        title=title,
+        slug=survey_fields.pop("slug", None) or _unique_slug(title),
+        intro=spec.intro,
+        thank_you="Thank you! Your answers go straight to the team that serves you.",
+        touch_point=touch_point,
+        created_by=created_by,
+        **survey_fields,
+    )
+    survey.full_clean()
+    survey.save()
+    for position, q in enumerate(spec.questions, start=1):
+        question = Question.objects.create(
+            survey=survey, position=position, type=q.type, text=q.text, required=q.required,
+            driver=q.driver, min_label=q.min_label, max_label=q.max_label,
+        )
+        Choice.objects.bulk_create(
+            Choice(question=question, position=i, value=slugify(label), label=label)
+            for i, label in enumerate(q.choices, start=1)
+        )
+    return survey
