@@ -87,3 +87,29 @@ class SkipReason(models.TextChoices):
 class ResponseStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("In progress")
     COMPLETED = "completed", _("Completed")
+
+
+class Audience(models.TextChoices):
+    ALL_ACCOUNTS = "all_accounts", _("All accounts")
+    VERTICAL_MARKETS = "vertical_markets", _("Chosen vertical markets")
+    KEY_CONTACTS = "key_contacts", _("Key contacts only")
+
+
+class WaveStatus(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    OPEN = "open", _("In the field")
+    CLOSED = "closed", _("Closed")
+
+
+class InquiryKind(models.TextChoices):
+    INTERVIEW = "interview", _("Interview")
+    FOCUS_GROUP = "focus_group", _("Focus group")
+    FORUM = "forum", _("Forum or community")
+    OBSERVATION = "observation", _("Observation")
+
+
+class Quadrant(models.TextChoices):
+    MODEL = "model", _("Model")
+    AT_RISK = "at_risk", _("At risk")
+    GROWTH = "growth", _("Growth")
+    DANGLING = "dangling", _("Dangling")

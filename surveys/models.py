@@ -7,10 +7,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from customers.constants import Language
-from customers.models import Account, Contact, TouchPoint, TouchPointEvent
+from customers.models import Account, Contact, TouchPoint, TouchPointEvent, VerticalMarket
 
 from .constants import (
     FIXED_SCALES,
+    Audience,
+    InquiryKind,
+    WaveStatus,
     ConditionOperator,
     Driver,
     DistributionOrigin,
@@ -36,39 +39,59 @@ def new_token() -> str:
 class Survey(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=SurveyKind.choices)
     touch_point = models.ForeignKey(
-        TouchPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="surveys",
-        verbose_name=_("touch point"), help_text=_("Required for transaction surveys."),
+        TouchPoint,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="surveys",
+        verbose_name=_("touch point"),
+        help_text=_("Required for transaction surveys."),
     )
     title = models.CharField(_("title"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     intro = models.TextField(_("introduction"), blank=True)
     thank_you = models.TextField(_("thank-you text"), blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=SurveyStatus.choices, default=SurveyStatus.DRAFT,
+        _("status"),
+        max_length=10,
+        choices=SurveyStatus.choices,
+        default=SurveyStatus.DRAFT,
     )
     default_language = models.CharField(
-        _("default language"), max_length=10, choices=Language.choices, default=Language.ENGLISH,
+        _("default language"),
+        max_length=10,
+        choices=Language.choices,
+        default=Language.ENGLISH,
     )
     languages = models.JSONField(
-        _("languages"), default=default_languages,
+        _("languages"),
+        default=default_languages,
         help_text=_("Languages the survey is offered in."),
     )
     send_delay = models.DurationField(
-        _("send delay"), default=timedelta(0),
+        _("send delay"),
+        default=timedelta(0),
         help_text=_("Transaction surveys: time between the event and the invitation."),
     )
     field_period_days = models.PositiveSmallIntegerField(
-        _("field period (days)"), default=settings.CEM_INVITATION_TTL_DAYS,
+        _("field period (days)"),
+        default=settings.CEM_INVITATION_TTL_DAYS,
         help_text=_("Invitations expire this many days after they are sent."),
     )
     fatigue_window_days = models.PositiveSmallIntegerField(
-        _("contact fatigue window (days)"), null=True, blank=True,
+        _("contact fatigue window (days)"),
+        null=True,
+        blank=True,
         help_text=_("Override of the global window; transaction surveys may use a shorter one."),
     )
     open_link_enabled = models.BooleanField(_("anonymous open link"), default=False)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -96,7 +119,10 @@ class Survey(models.Model):
 
 class Question(models.Model):
     survey = models.ForeignKey(
-        Survey, on_delete=models.CASCADE, related_name="questions", verbose_name=_("survey"),
+        Survey,
+        on_delete=models.CASCADE,
+        related_name="questions",
+        verbose_name=_("survey"),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     page = models.PositiveSmallIntegerField(_("page"), default=1)
@@ -110,11 +136,18 @@ class Question(models.Model):
     min_label = models.CharField(_("label of the lowest value"), max_length=80, blank=True)
     max_label = models.CharField(_("label of the highest value"), max_length=80, blank=True)
     condition_question = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="dependents",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="dependents",
         verbose_name=_("show only if question"),
     )
     condition_operator = models.CharField(
-        _("condition"), max_length=10, choices=ConditionOperator.choices, blank=True,
+        _("condition"),
+        max_length=10,
+        choices=ConditionOperator.choices,
+        blank=True,
     )
     condition_value = models.CharField(_("condition value"), max_length=100, blank=True)
 
@@ -139,14 +172,19 @@ class Question(models.Model):
         if self.type in FIXED_SCALES:
             return FIXED_SCALES[self.type]
         if self.type == QuestionType.RATING:
-            return (self.scale_min if self.scale_min is not None else 1,
-                    self.scale_max if self.scale_max is not None else 5)
+            return (
+                self.scale_min if self.scale_min is not None else 1,
+                self.scale_max if self.scale_max is not None else 5,
+            )
         return None
 
 
 class Choice(models.Model):
     question = models.ForeignKey(
-        Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("question"),
+        Question,
+        on_delete=models.CASCADE,
+        related_name="choices",
+        verbose_name=_("question"),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     value = models.SlugField(_("value"), max_length=60)
@@ -158,7 +196,8 @@ class Choice(models.Model):
         verbose_name_plural = _("choices")
         constraints = [
             models.UniqueConstraint(
-                fields=["question", "value"], name="surveys_choice_unique_value",
+                fields=["question", "value"],
+                name="surveys_choice_unique_value",
             ),
         ]
 
@@ -170,7 +209,10 @@ class SurveyTranslation(models.Model):
     """One translated text of a survey, keyed like `title`, `question:12:text`, `choice:7:label`."""
 
     survey = models.ForeignKey(
-        Survey, on_delete=models.CASCADE, related_name="translations", verbose_name=_("survey"),
+        Survey,
+        on_delete=models.CASCADE,
+        related_name="translations",
+        verbose_name=_("survey"),
     )
     language = models.CharField(_("language"), max_length=10, choices=Language.choices)
     key = models.CharField(_("key"), max_length=80)
@@ -181,7 +223,8 @@ class SurveyTranslation(models.Model):
         verbose_name_plural = _("translations")
         constraints = [
             models.UniqueConstraint(
-                fields=["survey", "language", "key"], name="surveys_surveytranslation_unique_key",
+                fields=["survey", "language", "key"],
+                name="surveys_surveytranslation_unique_key",
             ),
         ]
 
@@ -193,16 +236,25 @@ class Distribution(models.Model):
     """One send of a survey: by hand, a relationship wave, a pulse, or the stream of events."""
 
     survey = models.ForeignKey(
-        Survey, on_delete=models.CASCADE, related_name="distributions", verbose_name=_("survey"),
+        Survey,
+        on_delete=models.CASCADE,
+        related_name="distributions",
+        verbose_name=_("survey"),
     )
     name = models.CharField(_("name"), max_length=200)
     origin = models.CharField(
-        _("origin"), max_length=20, choices=DistributionOrigin.choices,
+        _("origin"),
+        max_length=20,
+        choices=DistributionOrigin.choices,
         default=DistributionOrigin.MANUAL,
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name=_("created by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
@@ -220,26 +272,47 @@ class Invitation(models.Model):
     """The ledger row of one personal link: the database, not the broker, says who was invited."""
 
     survey = models.ForeignKey(
-        Survey, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("survey"),
+        Survey,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("survey"),
     )
     distribution = models.ForeignKey(
-        Distribution, on_delete=models.CASCADE, null=True, blank=True,
-        related_name="invitations", verbose_name=_("send"),
+        Distribution,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("send"),
     )
     contact = models.ForeignKey(
-        Contact, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("contact"),
+        Contact,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("contact"),
     )
     event = models.ForeignKey(
-        TouchPointEvent, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="invitations", verbose_name=_("event"),
+        TouchPointEvent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("event"),
     )
-    token = models.CharField(_("token"), max_length=64, unique=True, default=new_token, editable=False)
+    token = models.CharField(
+        _("token"), max_length=64, unique=True, default=new_token, editable=False
+    )
     status = models.CharField(
-        _("status"), max_length=12, choices=InvitationStatus.choices,
+        _("status"),
+        max_length=12,
+        choices=InvitationStatus.choices,
         default=InvitationStatus.PENDING,
     )
     skip_reason = models.CharField(
-        _("skip reason"), max_length=20, choices=SkipReason.choices, blank=True,
+        _("skip reason"),
+        max_length=20,
+        choices=SkipReason.choices,
+        blank=True,
     )
     send_after = models.DateTimeField(_("send after"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
@@ -266,7 +339,8 @@ class Invitation(models.Model):
                 name="surveys_invitation_one_per_contact_per_send",
             ),
             models.UniqueConstraint(
-                fields=["survey", "event"], condition=Q(event__isnull=False),
+                fields=["survey", "event"],
+                condition=Q(event__isnull=False),
                 name="surveys_invitation_one_per_event",
             ),
         ]
@@ -287,37 +361,68 @@ class Response(models.Model):
     """At most one per invitation, enforced by the database (OneToOne is a unique index)."""
 
     survey = models.ForeignKey(
-        Survey, on_delete=models.CASCADE, related_name="responses", verbose_name=_("survey"),
+        Survey,
+        on_delete=models.CASCADE,
+        related_name="responses",
+        verbose_name=_("survey"),
     )
     invitation = models.OneToOneField(
-        Invitation, on_delete=models.CASCADE, null=True, blank=True, related_name="response",
+        Invitation,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="response",
         verbose_name=_("invitation"),
     )
     distribution = models.ForeignKey(
-        Distribution, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses",
+        Distribution,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responses",
         verbose_name=_("send"),
     )
     contact = models.ForeignKey(
-        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses",
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responses",
         verbose_name=_("contact"),
     )
     account = models.ForeignKey(
-        Account, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses",
+        Account,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responses",
         verbose_name=_("account"),
     )
     touch_point = models.ForeignKey(
-        TouchPoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="responses",
+        TouchPoint,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responses",
         verbose_name=_("touch point"),
     )
     event = models.ForeignKey(
-        TouchPointEvent, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="responses", verbose_name=_("event"),
+        TouchPointEvent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="responses",
+        verbose_name=_("event"),
     )
     status = models.CharField(
-        _("status"), max_length=12, choices=ResponseStatus.choices,
+        _("status"),
+        max_length=12,
+        choices=ResponseStatus.choices,
         default=ResponseStatus.COMPLETED,
     )
-    language = models.CharField(_("language"), max_length=10, choices=Language.choices, default="en")
+    language = models.CharField(
+        _("language"), max_length=10, choices=Language.choices, default="en"
+    )
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, db_index=True)
@@ -342,26 +447,48 @@ class Answer(models.Model):
     that every dashboard is one GROUP BY on this table, without joins."""
 
     response = models.ForeignKey(
-        Response, on_delete=models.CASCADE, related_name="answers", verbose_name=_("response"),
+        Response,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("response"),
     )
     question = models.ForeignKey(
-        Question, on_delete=models.CASCADE, related_name="answers", verbose_name=_("question"),
+        Question,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("question"),
     )
-    question_type = models.CharField(_("question type"), max_length=20, choices=QuestionType.choices)
+    question_type = models.CharField(
+        _("question type"), max_length=20, choices=QuestionType.choices
+    )
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="+")
     account = models.ForeignKey(
-        Account, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        Account,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     touch_point = models.ForeignKey(
-        TouchPoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        TouchPoint,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     submitted_at = models.DateTimeField(
-        _("submitted at"), null=True, blank=True,
+        _("submitted at"),
+        null=True,
+        blank=True,
         help_text=_("Empty while the response is in progress."),
     )
     number = models.SmallIntegerField(_("number"), null=True, blank=True)
     choice = models.ForeignKey(
-        Choice, on_delete=models.CASCADE, null=True, blank=True, related_name="answers",
+        Choice,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="answers",
     )
     text = models.TextField(_("text"), blank=True)
 
@@ -372,11 +499,13 @@ class Answer(models.Model):
         verbose_name_plural = _("answers")
         constraints = [
             models.UniqueConstraint(
-                fields=["response", "question"], condition=Q(choice__isnull=True),
+                fields=["response", "question"],
+                condition=Q(choice__isnull=True),
                 name="surveys_answer_one_value_per_question",
             ),
             models.UniqueConstraint(
-                fields=["response", "question", "choice"], condition=Q(choice__isnull=False),
+                fields=["response", "question", "choice"],
+                condition=Q(choice__isnull=False),
                 name="surveys_answer_one_row_per_choice",
             ),
             models.CheckConstraint(
@@ -388,27 +517,213 @@ class Answer(models.Model):
                 name="surveys_answer_effort_range",
             ),
             models.CheckConstraint(
-                condition=~Q(question_type__in=[QuestionType.CX_NEEDS, QuestionType.CX_EASE,
-                                                QuestionType.CX_EMOTION])
+                condition=~Q(
+                    question_type__in=[
+                        QuestionType.CX_NEEDS,
+                        QuestionType.CX_EASE,
+                        QuestionType.CX_EMOTION,
+                    ]
+                )
                 | Q(number__gte=1, number__lte=5),
                 name="surveys_answer_cx_range",
             ),
         ]
         indexes = [
             models.Index(
-                fields=["survey", "question_type", "submitted_at"], name="surveys_ans_survey_idx",
+                fields=["survey", "question_type", "submitted_at"],
+                name="surveys_ans_survey_idx",
             ),
             models.Index(
-                fields=["question_type", "submitted_at"], name="surveys_ans_type_date_idx",
+                fields=["question_type", "submitted_at"],
+                name="surveys_ans_type_date_idx",
             ),
             models.Index(
-                fields=["account", "question_type", "submitted_at"], name="surveys_ans_account_idx",
+                fields=["account", "question_type", "submitted_at"],
+                name="surveys_ans_account_idx",
             ),
             models.Index(
-                fields=["touch_point", "question_type", "submitted_at"], name="surveys_ans_tp_idx",
+                fields=["touch_point", "question_type", "submitted_at"],
+                name="surveys_ans_tp_idx",
             ),
             models.Index(fields=["question", "number"], name="surveys_ans_question_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.question_id}={self.number if self.number is not None else self.text[:20]}"
+
+
+class RelationshipProgramme(models.Model):
+    """Present patterns: a relationship survey sent in periodic waves to an audience."""
+
+    name = models.CharField(_("name"), max_length=200)
+    survey = models.ForeignKey(
+        Survey,
+        on_delete=models.PROTECT,
+        related_name="programmes",
+        verbose_name=_("survey"),
+    )
+    cadence_months = models.PositiveSmallIntegerField(
+        _("every (months)"),
+        default=12,
+        help_text=_("6 for half-yearly waves, 12 for yearly."),
+    )
+    first_wave_on = models.DateField(_("first wave on"))
+    audience = models.CharField(
+        _("audience"),
+        max_length=20,
+        choices=Audience.choices,
+        default=Audience.ALL_ACCOUNTS,
+    )
+    vertical_markets = models.ManyToManyField(
+        VerticalMarket,
+        blank=True,
+        related_name="programmes",
+        verbose_name=_("vertical markets"),
+    )
+    field_period_days = models.PositiveSmallIntegerField(_("field period (days)"), default=30)
+    reminder_after_days = models.PositiveSmallIntegerField(_("remind after (days)"), default=7)
+    max_reminders = models.PositiveSmallIntegerField(_("at most reminders"), default=2)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("relationship programme")
+        verbose_name_plural = _("relationship programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cadence_months__gte=1),
+                name="surveys_programme_cadence_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Wave(models.Model):
+    """One run of a programme; unique per period so a restarted or doubled beat starts it once."""
+
+    programme = models.ForeignKey(
+        RelationshipProgramme,
+        on_delete=models.CASCADE,
+        related_name="waves",
+        verbose_name=_("programme"),
+    )
+    distribution = models.OneToOneField(
+        Distribution,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="wave",
+        verbose_name=_("send"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    period_start = models.DateField(_("period start"))
+    opens_at = models.DateTimeField(_("opens at"))
+    closes_at = models.DateTimeField(_("closes at"))
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=WaveStatus.choices,
+        default=WaveStatus.SCHEDULED,
+    )
+
+    class Meta:
+        ordering = ["programme", "-period_start"]
+        verbose_name = _("wave")
+        verbose_name_plural = _("waves")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "period_start"],
+                name="surveys_wave_unique_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="surveys_wave_closes_after_opens",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PulseSegment(models.Model):
+    """Potential patterns: a saved filter of contacts, with an optional reproducible sample."""
+
+    name = models.CharField(_("name"), max_length=200)
+    vertical_markets = models.ManyToManyField(
+        VerticalMarket,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vertical markets"),
+    )
+    quadrants = models.JSONField(_("matrix quadrants"), default=list, blank=True)
+    touch_points = models.ManyToManyField(
+        TouchPoint,
+        blank=True,
+        related_name="+",
+        verbose_name=_("touch points experienced"),
+    )
+    experienced_since = models.DateField(_("experienced since"), null=True, blank=True)
+    experienced_until = models.DateField(_("experienced until"), null=True, blank=True)
+    roles = models.JSONField(_("contact roles"), default=list, blank=True)
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    key_contacts_only = models.BooleanField(_("key contacts only"), default=False)
+    sample_size = models.PositiveIntegerField(_("random sample size"), null=True, blank=True)
+    seed = models.IntegerField(_("sample seed"), default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("pulse segment")
+        verbose_name_plural = _("pulse segments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Inquiry(models.Model):
+    """Qualitative research beside the pulse surveys: interview or focus-group notes."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=InquiryKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    held_on = models.DateField(_("held on"))
+    participants = models.TextField(_("participants"), blank=True)
+    account = models.ForeignKey(
+        Account,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inquiries",
+        verbose_name=_("account"),
+    )
+    survey = models.ForeignKey(
+        Survey,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="inquiries",
+        verbose_name=_("related pulse survey"),
+    )
+    themes = models.CharField(
+        _("themes"), max_length=300, blank=True, help_text=_("Comma-separated.")
+    )
+    notes = models.TextField(_("notes"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on"]
+        verbose_name = _("inquiry")
+        verbose_name_plural = _("inquiries")
+
+    def __str__(self) -> str:
+        return self.title
