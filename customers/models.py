@@ -25,23 +25,38 @@ class Account(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     external_id = models.CharField(
-        _("external id"), max_length=100, unique=True, null=True, blank=True,
+        _("external id"),
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("The account's id in the CRM or billing system."),
     )
     vertical_market = models.ForeignKey(
-        VerticalMarket, on_delete=models.PROTECT, related_name="accounts",
+        VerticalMarket,
+        on_delete=models.PROTECT,
+        related_name="accounts",
         verbose_name=_("vertical market"),
     )
     account_team = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="team_accounts",
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="team_accounts",
         verbose_name=_("account team"),
     )
     general_manager = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="managed_accounts", verbose_name=_("general manager"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_accounts",
+        verbose_name=_("general manager"),
     )
     status = models.CharField(
-        _("status"), max_length=20, choices=AccountStatus.choices, default=AccountStatus.ACTIVE,
+        _("status"),
+        max_length=20,
+        choices=AccountStatus.choices,
+        default=AccountStatus.ACTIVE,
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -61,13 +76,19 @@ class AccountRevenue(models.Model):
     """Billed and forecast revenue of an account for one period (imported from billing/CRM)."""
 
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="revenues", verbose_name=_("account"),
+        Account,
+        on_delete=models.CASCADE,
+        related_name="revenues",
+        verbose_name=_("account"),
     )
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     billed = models.DecimalField(_("billed revenue"), max_digits=14, decimal_places=2, default=0)
     forecast = models.DecimalField(
-        _("forecast revenue"), max_digits=14, decimal_places=2, default=0,
+        _("forecast revenue"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
         help_text=_("Orders placed but not paid, plus potential orders."),
     )
     currency = models.CharField(_("currency"), max_length=3, default="USD")
@@ -78,7 +99,8 @@ class AccountRevenue(models.Model):
         verbose_name_plural = _("account revenues")
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "period_start"], name="customers_accountrevenue_unique_period",
+                fields=["account", "period_start"],
+                name="customers_accountrevenue_unique_period",
             ),
             models.CheckConstraint(
                 condition=Q(period_end__gte=models.F("period_start")),
@@ -96,12 +118,18 @@ class AccountRevenue(models.Model):
 
 class Contact(models.Model):
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("account"),
+        Account,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("account"),
     )
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("email"))
     language = models.CharField(
-        _("preferred language"), max_length=10, choices=Language.choices, default=Language.ENGLISH,
+        _("preferred language"),
+        max_length=10,
+        choices=Language.choices,
+        default=Language.ENGLISH,
     )
     role = models.CharField(_("role"), max_length=120, blank=True)
     is_key_contact = models.BooleanField(_("key contact"), default=False)
@@ -117,7 +145,8 @@ class Contact(models.Model):
         verbose_name_plural = _("contacts")
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "email"], name="customers_contact_unique_email_per_account",
+                fields=["account", "email"],
+                name="customers_contact_unique_email_per_account",
             ),
         ]
 
@@ -132,7 +161,9 @@ class TouchPoint(models.Model):
     name = models.CharField(_("name"), max_length=120)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     owning_function = models.CharField(
-        _("owning function"), max_length=30, choices=BusinessFunction.choices,
+        _("owning function"),
+        max_length=30,
+        choices=BusinessFunction.choices,
     )
     corridor_position = models.PositiveSmallIntegerField(_("position in corridor"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
@@ -151,13 +182,22 @@ class TouchPointEvent(models.Model):
 
     external_id = models.CharField(_("external id"), max_length=120, unique=True)
     account = models.ForeignKey(
-        Account, on_delete=models.CASCADE, related_name="events", verbose_name=_("account"),
+        Account,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("account"),
     )
     contact = models.ForeignKey(
-        Contact, on_delete=models.CASCADE, related_name="events", verbose_name=_("contact"),
+        Contact,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("contact"),
     )
     touch_point = models.ForeignKey(
-        TouchPoint, on_delete=models.PROTECT, related_name="events", verbose_name=_("touch point"),
+        TouchPoint,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("touch point"),
     )
     occurred_at = models.DateTimeField(_("occurred at"), db_index=True)
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)

@@ -60,9 +60,7 @@ def _scope(queryset: QuerySet, result_filter: ResultFilter, *, time_field: str) 
         queryset = queryset.filter(**{f"{time_field}__gte": _day_start(f.since)})
     if f.until is not None:
         # `until` is inclusive of the whole day.
-        queryset = queryset.filter(
-            **{f"{time_field}__lt": _day_start(f.until) + timedelta(days=1)}
-        )
+        queryset = queryset.filter(**{f"{time_field}__lt": _day_start(f.until) + timedelta(days=1)})
     return queryset
 
 
@@ -74,9 +72,11 @@ def responses_in(result_filter: ResultFilter) -> QuerySet[Response]:
     return _scope(Response.objects.completed(), result_filter, time_field="submitted_at")
 
 
-CSAT_FILTER = Q(question_type=QuestionType.RATING) & (
-    Q(question__scale_max__isnull=True) | Q(question__scale_max=metrics.CSAT_SCALE[1])
-) & (Q(question__scale_min__isnull=True) | Q(question__scale_min=metrics.CSAT_SCALE[0]))
+CSAT_FILTER = (
+    Q(question_type=QuestionType.RATING)
+    & (Q(question__scale_max__isnull=True) | Q(question__scale_max=metrics.CSAT_SCALE[1]))
+    & (Q(question__scale_min__isnull=True) | Q(question__scale_min=metrics.CSAT_SCALE[0]))
+)
 
 
 def metric_aggregates() -> dict:

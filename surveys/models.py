@@ -12,17 +12,17 @@ from customers.models import Account, Contact, TouchPoint, TouchPointEvent, Vert
 from .constants import (
     FIXED_SCALES,
     Audience,
-    InquiryKind,
-    WaveStatus,
     ConditionOperator,
-    Driver,
     DistributionOrigin,
+    Driver,
+    InquiryKind,
     InvitationStatus,
     QuestionType,
     ResponseStatus,
     SkipReason,
     SurveyKind,
     SurveyStatus,
+    WaveStatus,
 )
 from .querysets import AnswerQuerySet, InvitationQuerySet, ResponseQuerySet, SurveyQuerySet
 

@@ -21,8 +21,12 @@ class InvitationQuerySet(models.QuerySet):
     def answerable(self, now=None) -> Self:
         now = now or timezone.now()
         return self.filter(
-            status__in=[InvitationStatus.SENT, InvitationStatus.OPENED, InvitationStatus.PENDING,
-                        InvitationStatus.SENDING],
+            status__in=[
+                InvitationStatus.SENT,
+                InvitationStatus.OPENED,
+                InvitationStatus.PENDING,
+                InvitationStatus.SENDING,
+            ],
             survey__status=SurveyStatus.LIVE,
         ).filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
 

@@ -5,7 +5,14 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from customers.constants import BusinessFunction, Channel
-from customers.models import Account, AccountRevenue, Contact, TouchPoint, TouchPointEvent, VerticalMarket
+from customers.models import (
+    Account,
+    AccountRevenue,
+    Contact,
+    TouchPoint,
+    TouchPointEvent,
+    VerticalMarket,
+)
 from surveys.constants import (
     InvitationStatus,
     QuestionType,
@@ -144,9 +151,7 @@ class InvitationFactory(factory.django.DjangoModelFactory):
         model = Invitation
 
     survey = factory.SubFactory(SurveyFactory)
-    distribution = factory.SubFactory(
-        DistributionFactory, survey=factory.SelfAttribute("..survey")
-    )
+    distribution = factory.SubFactory(DistributionFactory, survey=factory.SelfAttribute("..survey"))
     contact = factory.SubFactory(ContactFactory)
     status = InvitationStatus.SENT
     sent_at = factory.LazyFunction(timezone.now)
@@ -178,7 +183,9 @@ class AnswerFactory(factory.django.DjangoModelFactory):
         model = Answer
 
     response = factory.SubFactory(ResponseFactory)
-    question = factory.SubFactory(QuestionFactory, survey=factory.SelfAttribute("..response.survey"))
+    question = factory.SubFactory(
+        QuestionFactory, survey=factory.SelfAttribute("..response.survey")
+    )
     question_type = factory.SelfAttribute("question.type")
     survey = factory.SelfAttribute("response.survey")
     account = factory.SelfAttribute("response.account")

@@ -74,22 +74,38 @@ SURVEY_TEMPLATES: dict[str, SurveyTemplate] = {
                     max_label="Extremely likely",
                 ),
                 QuestionSpec(
-                    QuestionType.CX_NEEDS, "Did our products and services meet your needs?",
-                    driver=Driver.PRODUCT, min_label="Not at all", max_label="Completely",
+                    QuestionType.CX_NEEDS,
+                    "Did our products and services meet your needs?",
+                    driver=Driver.PRODUCT,
+                    min_label="Not at all",
+                    max_label="Completely",
                 ),
                 QuestionSpec(
-                    QuestionType.CX_EASE, "How easy was it to deal with us?",
-                    driver=Driver.CONVENIENCE, min_label="Very hard", max_label="Very easy",
+                    QuestionType.CX_EASE,
+                    "How easy was it to deal with us?",
+                    driver=Driver.CONVENIENCE,
+                    min_label="Very hard",
+                    max_label="Very easy",
                 ),
                 QuestionSpec(
-                    QuestionType.CX_EMOTION, "How did dealing with us make you feel?",
-                    driver=Driver.BRAND, min_label="Very bad", max_label="Very good",
+                    QuestionType.CX_EMOTION,
+                    "How did dealing with us make you feel?",
+                    driver=Driver.BRAND,
+                    min_label="Very bad",
+                    max_label="Very good",
                 ),
                 QuestionSpec(
-                    QuestionType.MULTIPLE_CHOICE, "Which areas should we improve first?",
+                    QuestionType.MULTIPLE_CHOICE,
+                    "Which areas should we improve first?",
                     required=False,
-                    choices=("Product quality", "Delivery", "Installation", "Billing",
-                             "Repair and support", "Price"),
+                    choices=(
+                        "Product quality",
+                        "Delivery",
+                        "Installation",
+                        "Billing",
+                        "Repair and support",
+                        "Price",
+                    ),
                 ),
                 _WHY,
             ),
@@ -101,11 +117,15 @@ SURVEY_TEMPLATES: dict[str, SurveyTemplate] = {
             intro="One question about how easy it was to get what you needed.",
             questions=(
                 QuestionSpec(
-                    QuestionType.EFFORT, "How easy was it to deal with us today?",
-                    driver=Driver.CONVENIENCE, min_label="Very difficult", max_label="Very easy",
+                    QuestionType.EFFORT,
+                    "How easy was it to deal with us today?",
+                    driver=Driver.CONVENIENCE,
+                    min_label="Very difficult",
+                    max_label="Very easy",
                 ),
                 QuestionSpec(
-                    QuestionType.SINGLE_CHOICE, "Was your issue resolved?",
+                    QuestionType.SINGLE_CHOICE,
+                    "Was your issue resolved?",
                     choices=("Yes", "Partly", "No"),
                 ),
                 _WHY,
@@ -149,8 +169,14 @@ def survey_create_from_template(
     survey.save()
     for position, q in enumerate(spec.questions, start=1):
         question = Question.objects.create(
-            survey=survey, position=position, type=q.type, text=q.text, required=q.required,
-            driver=q.driver, min_label=q.min_label, max_label=q.max_label,
+            survey=survey,
+            position=position,
+            type=q.type,
+            text=q.text,
+            required=q.required,
+            driver=q.driver,
+            min_label=q.min_label,
+            max_label=q.max_label,
         )
         Choice.objects.bulk_create(
             Choice(question=question, position=i, value=slugify(label), label=label)
