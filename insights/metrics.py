@@ -47,6 +47,13 @@ def cx_index(item_mean: float | None) -> float | None:
     return _round(100.0 * (float(item_mean) - low) / (high - low))
 
 
+def response_rate(completed: int, sent: int) -> float | None:
+    """Completed responses per invitation sent, in percent; None before anything was sent."""
+    if sent == 0:
+        return None
+    return _round(100.0 * completed / sent)
+
+
 @dataclass(frozen=True)
 class MetricDef:
     key: str

@@ -1,13 +1,15 @@
 """Reads for reports: every figure is a database aggregate turned into a metric by `metrics`."""
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Count, Q, QuerySet
+from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from surveys.constants import CX_INDEX_TYPES, QuestionType
-from surveys.models import Answer, Response
+from customers.selectors import visible_account_ids
+from surveys.constants import CHOICE_TYPES, CX_INDEX_TYPES, QuestionType, ResponseStatus
+from surveys.models import Answer, Invitation, Question, Response, Survey
 
 from . import metrics
 
@@ -149,3 +151,138 @@ def comments(result_filter: ResultFilter) -> QuerySet[Answer]:
         .select_related("question", "account", "touch_point")
         .order_by("-submitted_at")
     )
+
+
+# ------------------------------------------------------------------ scoped reads for pages/API
+
+
+def result_filter_for(user, **filters) -> ResultFilter:
+    """A ResultFilter limited to the accounts `user` may see."""
+    return ResultFilter(account_ids=visible_account_ids(user), **filters)
+
+
+@dataclass(frozen=True)
+class ResponseRate:
+    sent: int
+    completed: int
+    rate: float | None
+
+
+def response_rate(result_filter: ResultFilter) -> ResponseRate:
+    """Completed responses / invitations sent, in one aggregate over the invitation ledger.
+
+    The date range applies to when the invitation was sent; account and touch point to the
+    invited contact's account and the event (or, without an event, the survey's touch point).
+    """
+    f = result_filter
+    invitations = Invitation.objects.filter(sent_at__isnull=False)
+    if f.survey_id is not None:
+        invitations = invitations.filter(survey_id=f.survey_id)
+    if f.account_id is not None:
+        invitations = invitations.filter(contact__account_id=f.account_id)
+    if f.account_ids is not None:
+        invitations = invitations.filter(contact__account_id__in=f.account_ids)
+    if f.touch_point_id is not None:
+        invitations = invitations.filter(
+            Q(event__touch_point_id=f.touch_point_id)
+            | Q(event__isnull=True, survey__touch_point_id=f.touch_point_id)
+        )
+    if f.since is not None:
+        invitations = invitations.filter(sent_at__gte=_day_start(f.since))
+    if f.until is not None:
+        invitations = invitations.filter(sent_at__lt=_day_start(f.until) + timedelta(days=1))
+    row = invitations.aggregate(
+        sent=Count("id"),
+        completed=Count("id", filter=Q(response__status=ResponseStatus.COMPLETED)),
+    )
+    return ResponseRate(
+        sent=row["sent"],
+        completed=row["completed"],
+        rate=metrics.response_rate(row["completed"], row["sent"]),
+    )
+
+
+@dataclass(frozen=True)
+class SurveyScore:
+    survey: Survey
+    n: int
+    nps: float | None
+    nps_n: int
+
+
+def survey_scoreboard(result_filter: ResultFilter) -> list[SurveyScore]:
+    """Every survey with its number of completed responses and NPS, in one query.
+
+    Each figure is a correlated subquery over the same scoped rows metric_summary reads.
+    """
+    scoped = replace(result_filter, survey_id=None)
+    aggregates = metric_aggregates()
+
+    def per_survey(queryset: QuerySet, aggregate):
+        rows = queryset.filter(survey_id=OuterRef("pk")).order_by().values("survey_id")
+        return Coalesce(Subquery(rows.annotate(value=aggregate).values("value")[:1]), 0)
+
+    answers = answers_in(scoped)
+    surveys = (
+        Survey.objects.select_related("touch_point")
+        .annotate(
+            n=per_survey(responses_in(scoped), Count("id")),
+            promoters=per_survey(answers, aggregates["promoters"]),
+            detractors=per_survey(answers, aggregates["detractors"]),
+            nps_n=per_survey(answers, aggregates["nps_n"]),
+        )
+        .order_by("-created_at", "-id")
+    )
+    return [
+        SurveyScore(
+            survey=s,
+            n=s.n,
+            nps=metrics.nps(s.promoters, s.nps_n - s.promoters - s.detractors, s.detractors),
+            nps_n=s.nps_n,
+        )
+        for s in surveys
+    ]
+
+
+@dataclass(frozen=True)
+class QuestionChart:
+    question: Question
+    labels: list[str]
+    counts: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts)
+
+    def as_dict(self) -> dict:
+        return {
+            "id": self.question.pk,
+            "text": self.question.text,
+            "labels": self.labels,
+            "counts": self.counts,
+        }
+
+
+def question_charts(survey: Survey, result_filter: ResultFilter) -> list[QuestionChart]:
+    """One bar chart per scale or choice question: every scale point or choice, with counts."""
+    distributions = question_distributions(replace(result_filter, survey_id=survey.pk))
+    questions = (
+        survey.questions.exclude(type=QuestionType.TEXT)
+        .prefetch_related("choices")
+        .order_by("page", "position", "id")
+    )
+    charts = []
+    for question in questions:
+        counts = distributions.get(question.pk, {})
+        if question.type in CHOICE_TYPES:
+            choices = list(question.choices.all())
+            labels = [c.label for c in choices]
+            values = [counts.get(c.pk, 0) for c in choices]
+        elif question.scale is not None:
+            low, high = question.scale
+            labels = [str(v) for v in range(low, high + 1)]
+            values = [counts.get(v, 0) for v in range(low, high + 1)]
+        else:
+            continue
+        charts.append(QuestionChart(question=question, labels=labels, counts=values))
+    return charts

@@ -1,5 +1,7 @@
-from rest_framework.routers import DefaultRouter
+from django.urls import path
 
-router = DefaultRouter()
+from .views import MetricsApi
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("metrics/", MetricsApi.as_view(), name="metrics"),
+]

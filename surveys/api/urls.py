@@ -1,5 +1,9 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
-router = DefaultRouter()
+from .views import ResponseViewSet, SurveyViewSet
+
+router = SimpleRouter()
+router.register("surveys", SurveyViewSet, basename="survey")
+router.register("responses", ResponseViewSet, basename="response")
 
 urlpatterns = router.urls

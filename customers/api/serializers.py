@@ -1,0 +1,129 @@
+"""Shapes of the customer API. Server-set fields are read-only; nothing is `__all__`."""
+
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from ..models import Account, AccountRevenue, Contact, TouchPoint, VerticalMarket
+
+
+class VerticalMarketSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = VerticalMarket
+        fields = ["id", "code", "name"]
+        read_only_fields = fields
+
+
+class LatestRevenueSerializer(serializers.Serializer):
+    period_start = serializers.DateField()
+    billed = serializers.DecimalField(max_digits=14, decimal_places=2)
+    forecast = serializers.DecimalField(max_digits=14, decimal_places=2)
+    currency = serializers.CharField()
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    """`vertical_market` is the market's code (e.g. "healthcare"); users are referenced by id."""
+
+    vertical_market = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=VerticalMarket.objects.all(),
+        help_text=_("Code of the vertical market."),
+    )
+    account_team = serializers.PrimaryKeyRelatedField(
+        many=True,
+        required=False,
+        queryset=get_user_model().objects.filter(is_staff=True, is_active=True),
+        help_text=_("Ids of the staff users on the account team."),
+    )
+    general_manager = serializers.PrimaryKeyRelatedField(
+        allow_null=True,
+        required=False,
+        queryset=get_user_model().objects.filter(is_staff=True, is_active=True),
+        help_text=_("Id of the staff user who is the account's general manager."),
+    )
+    latest_revenue = serializers.SerializerMethodField(
+        help_text=_("Billed and forecast revenue of the latest period, or null.")
+    )
+
+    class Meta:
+        model = Account
+        fields = [
+            "id",
+            "name",
+            "external_id",
+            "vertical_market",
+            "status",
+            "account_team",
+            "general_manager",
+            "latest_revenue",
+            "created_at",
+        ]
+        read_only_fields = ["id", "latest_revenue", "created_at"]
+
+    @extend_schema_field(LatestRevenueSerializer(allow_null=True))
+    def get_latest_revenue(self, account: Account) -> dict | None:
+        # Annotated by customers.selectors.account_list; no query here.
+        period_start = getattr(account, "latest_period_start", None)
+        if period_start is None:
+            return None
+        return LatestRevenueSerializer(
+            {
+                "period_start": period_start,
+                "billed": account.latest_billed,
+                "forecast": account.latest_forecast,
+                "currency": account.latest_currency,
+            }
+        ).data
+
+
+class AccountRevenueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AccountRevenue
+        fields = ["id", "period_start", "period_end", "billed", "forecast", "currency"]
+        read_only_fields = fields
+
+
+class ContactSerializer(serializers.ModelSerializer):
+    account = serializers.PrimaryKeyRelatedField(
+        queryset=Account.objects.none(), help_text=_("Id of one of your accounts.")
+    )
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            "account",
+            "name",
+            "email",
+            "language",
+            "role",
+            "is_key_contact",
+            "opted_out",
+            "opted_out_at",
+            "created_at",
+        ]
+        read_only_fields = ["id", "opted_out_at", "created_at"]
+
+    def get_fields(self):
+        fields = super().get_fields()
+        request = self.context.get("request")
+        if request is not None and request.user.is_authenticated:
+            # A contact can only be bound to an account the caller may see.
+            fields["account"].queryset = Account.objects.visible_to(request.user)
+        return fields
+
+
+class TouchPointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TouchPoint
+        fields = [
+            "id",
+            "code",
+            "name",
+            "channel",
+            "owning_function",
+            "corridor_position",
+            "is_active",
+        ]
+        read_only_fields = ["id"]

@@ -1,0 +1,128 @@
+"""Customer API: accounts, contacts, touch points, vertical markets. Staff only (settings)."""
+
+from django.db import transaction
+from django.db.models.deletion import ProtectedError, RestrictedError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status, viewsets
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.throttling import AnonRateThrottle
+
+from .. import selectors
+from ..models import Account, Contact
+from .filters import AccountFilterSet, ContactFilterSet, TouchPointFilterSet
+from .serializers import (
+    AccountRevenueSerializer,
+    AccountSerializer,
+    ContactSerializer,
+    TouchPointSerializer,
+    VerticalMarketSerializer,
+)
+
+
+class AuthTokenApi(ObtainAuthToken):
+    """Exchange a staff user's username and password for an API token."""
+
+    throttle_classes = [AnonRateThrottle]
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        if not user.is_staff:
+            # Same message as a wrong password: a token is of no use to non-staff users.
+            raise ValidationError(
+                {"non_field_errors": [_("Unable to log in with provided credentials.")]}
+            )
+        token, _created = Token.objects.get_or_create(user=user)
+        return Response({"token": token.key})
+
+
+class ProtectedDestroyMixin:
+    """Deleting an object other rows still depend on answers 409 instead of a 500."""
+
+    def perform_destroy(self, instance):
+        try:
+            with transaction.atomic():
+                instance.delete()
+        except (ProtectedError, RestrictedError) as exc:
+            raise Conflict() from exc
+
+
+class Conflict(ValidationError):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("This object is still in use and cannot be deleted.")
+
+    def __init__(self):
+        super().__init__({"detail": self.default_detail})
+
+
+class AccountViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
+    serializer_class = AccountSerializer
+    filterset_class = AccountFilterSet
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Account.objects.none()
+        return selectors.account_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        account = serializer.save()
+        if not selectors.user_sees_all_accounts(self.request.user):
+            # Bind the new account to the caller's tenant, or they could not see what they made.
+            account.account_team.add(self.request.user)
+
+    @extend_schema(responses=AccountRevenueSerializer(many=True))
+    @action(detail=True, methods=["get"], serializer_class=AccountRevenueSerializer)
+    def revenues(self, request, pk=None):
+        """Billed and forecast revenue of the account per period, newest first."""
+        account = self.get_object()
+        queryset = selectors.account_revenue_list(account=account)
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(AccountRevenueSerializer(page, many=True).data)
+
+
+class ContactViewSet(viewsets.ModelViewSet):
+    serializer_class = ContactSerializer
+    filterset_class = ContactFilterSet
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Contact.objects.none()
+        return selectors.contact_list(user=self.request.user)
+
+    def perform_create(self, serializer):
+        serializer.save(
+            opted_out_at=timezone.now() if serializer.validated_data.get("opted_out") else None
+        )
+
+    def perform_update(self, serializer):
+        contact = serializer.instance
+        opted_out = serializer.validated_data.get("opted_out", contact.opted_out)
+        if opted_out and not contact.opted_out:
+            serializer.save(opted_out_at=timezone.now())
+        elif not opted_out:
+            serializer.save(opted_out_at=None)
+        else:
+            serializer.save()
+
+
+class TouchPointViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
+    serializer_class = TouchPointSerializer
+    filterset_class = TouchPointFilterSet
+
+    def get_queryset(self):
+        return selectors.touch_point_list()
+
+
+class VerticalMarketViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = VerticalMarketSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.vertical_market_list()

@@ -1,0 +1,37 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from ..models import Response, Survey
+from ..selectors.responses import day_start
+
+
+class SurveyFilterSet(django_filters.FilterSet):
+    touch_point = django_filters.CharFilter(field_name="touch_point__code")
+
+    class Meta:
+        model = Survey
+        fields = ["kind", "status", "touch_point"]
+
+
+class ResponseFilterSet(django_filters.FilterSet):
+    survey = django_filters.NumberFilter(field_name="survey_id")
+    account = django_filters.NumberFilter(field_name="account_id")
+    touch_point = django_filters.CharFilter(
+        field_name="touch_point__code", help_text=_("Touch-point code.")
+    )
+    since = django_filters.DateFilter(
+        method="filter_since", help_text=_("Submitted on or after this day (YYYY-MM-DD).")
+    )
+    until = django_filters.DateFilter(
+        method="filter_until", help_text=_("Submitted on or before this day, inclusive.")
+    )
+
+    class Meta:
+        model = Response
+        fields = ["survey", "account", "touch_point", "since", "until"]
+
+    def filter_since(self, queryset, name, value):
+        return queryset.filter(submitted_at__gte=day_start(value))
+
+    def filter_until(self, queryset, name, value):
+        return queryset.filter(submitted_at__lt=day_start(value, days_after=1))
