@@ -1,0 +1,66 @@
+"""Thin Celery wrappers over `surveys.services.invitations`; they take ids and nothing else.
+
+Delivery is at least once (acks_late): every task here is safe to run twice, because the
+Invitation ledger, not the broker, decides what is still to be sent.
+"""
+
+import logging
+
+from celery import Task, shared_task
+
+from .services.invitations import (
+    TRANSIENT_SEND_ERRORS,
+    invitation_mark_failed,
+    invitation_send,
+    invitations_claim_due,
+    invitations_enqueue,
+    invitations_expire,
+)
+
+logger = logging.getLogger(__name__)
+
+DISPATCH_CHUNK = 500
+DISPATCH_MAX_CHUNKS = 20
+
+
+class InvitationSendTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
+        # Called once retries are exhausted or the error is not worth retrying.
+        invitation_id = kwargs.get("invitation_id", args[0] if args else None)
+        if invitation_id is not None:
+            invitation_mark_failed(
+                invitation_id=invitation_id, error=f"{type(exc).__name__}: {exc}"
+            )
+
+
+@shared_task(
+    base=InvitationSendTask,
+    acks_late=True,
+    autoretry_for=TRANSIENT_SEND_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=600,
+    retry_jitter=True,
+    max_retries=5,
+)
+def invitation_send_task(invitation_id: int) -> bool:
+    return invitation_send(invitation_id=invitation_id)
+
+
+@shared_task(acks_late=True)
+def invitations_dispatch_due_task() -> int:
+    """Beat, every few seconds: queue due and lost sends, close expired links.
+
+    Each chunk is leased in the database before it is queued, so the next run does not queue
+    it again; a chunk whose messages are lost comes back when the lease runs out.
+    """
+    queued = 0
+    for _ in range(DISPATCH_MAX_CHUNKS):
+        ids = invitations_claim_due(limit=DISPATCH_CHUNK)
+        invitations_enqueue(invitation_ids=ids)
+        queued += len(ids)
+        if len(ids) < DISPATCH_CHUNK:
+            break
+    expired = invitations_expire()
+    if queued or expired:
+        logger.info("Dispatched %s invitations, expired %s", queued, expired)
+    return queued
