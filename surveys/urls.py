@@ -1,6 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "surveys"
 
-# Public answering pages (/s/...) and staff survey pages.
-urlpatterns: list = []
+urlpatterns = [
+    # Public answering pages: no login, the personal token is the credential.
+    path("s/<str:token>/", views.respond, name="respond"),
+    # Staff pages.
+    path("surveys/<int:pk>/preview/", views.preview, name="preview"),
+]

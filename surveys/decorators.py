@@ -1,0 +1,57 @@
+"""Protections shared by the public answering pages."""
+
+import functools
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+# Self only and no inline script; form posts go back to us; nobody may frame the page.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def public_page_headers(view):
+    """Tokens sit in the URL: never send them on as a Referer, never cache the page."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        response["Cache-Control"] = "no-store"
+        response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        response["X-Frame-Options"] = "DENY"
+        return response
+
+    return wrapper
+
+
+def client_ip(request) -> str:
+    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a proxy rewrites it.
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+def _guess_key(request) -> str:
+    return f"surveys:token-fail:{client_ip(request)}:{int(time.time() // 60)}"
+
+
+def token_guess_limit() -> int:
+    return getattr(settings, "CEM_TOKEN_GUESS_LIMIT_PER_MINUTE", 60)
+
+
+def token_guesses_exceeded(request) -> bool:
+    return (cache.get(_guess_key(request)) or 0) >= token_guess_limit()
+
+
+def token_guess_record(request) -> int:
+    """Count one failed lookup for this IP in this minute; add + incr stay atomic."""
+    key = _guess_key(request)
+    cache.add(key, 0, timeout=120)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=120)
+        return 1

@@ -1,0 +1,99 @@
+"""The respondent form, built from a list of questions so that pages, skip logic and an
+open-link variant can reuse it with a subset of questions or other initial values."""
+
+from collections.abc import Sequence
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.html import escape
+from django.utils.translation import gettext_lazy as _
+
+from .constants import SCALE_TYPES, QuestionType
+from .models import Question
+from .services.responses import TEXT_MAX_LENGTH, field_name
+from .services.texts import SurveyTexts
+
+REQUIRED_MESSAGE = _("This question needs an answer.")
+SCALE_TEMPLATE = "surveys/respond/fields/scale.html"
+
+
+class ScaleField(forms.TypedChoiceField):
+    """A numeric scale shown as a row of buttons; the end labels explain the extremes."""
+
+    def __init__(self, *, low: int, high: int, min_label: str = "", max_label: str = "", **kw):
+        choices = [(value, str(value)) for value in range(low, high + 1)]
+        widget = forms.RadioSelect(attrs={"class": "btn-check", "autocomplete": "off"})
+        super().__init__(choices=choices, coerce=int, empty_value=None, widget=widget, **kw)
+        self.error_messages["invalid_choice"] = _("Choose a value on the scale.")
+        self.min_label, self.max_label = min_label, max_label
+
+
+def question_field(question: Question, texts: SurveyTexts) -> forms.Field:
+    common = {
+        "label": texts.question(question, "text"),
+        # Crispy and Django render help text unescaped; this text is staff-authored.
+        "help_text": escape(texts.question(question, "help_text")),
+        "required": question.required,
+        "error_messages": {"required": REQUIRED_MESSAGE},
+    }
+    if question.type in SCALE_TYPES:
+        low, high = question.scale
+        return ScaleField(
+            low=low,
+            high=high,
+            min_label=texts.question(question, "min_label"),
+            max_label=texts.question(question, "max_label"),
+            **common,
+        )
+    choices = [(choice.value, texts.choice(choice)) for choice in question.choices.all()]
+    if question.type == QuestionType.SINGLE_CHOICE:
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    if question.type == QuestionType.MULTIPLE_CHOICE:
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+    return forms.CharField(
+        max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}), **common
+    )
+
+
+class SurveyResponseForm(forms.Form):
+    def __init__(self, *args, questions: Sequence[Question], texts: SurveyTexts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        layout = []
+        for question in self.questions:
+            name = field_name(question)
+            self.fields[name] = question_field(question, texts)
+            layout.append(Field(name, template=SCALE_TEMPLATE) if question.scale else name)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(*layout)
+
+    def answers(self) -> dict[int, object]:
+        """Cleaned values keyed by question id, as `response_submit` takes them."""
+        return {q.pk: self.cleaned_data.get(field_name(q)) for q in self.questions}
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for name, messages in error.message_dict.items():
+                self.add_error(name if name in self.fields else None, messages)
+        else:
+            self.add_error(None, error)
+
+    def error_summary(self) -> list[tuple[str, str, str]]:
+        """(anchor id, question, message) for the summary at the top of the page."""
+        summary = []
+        for name, errors in self.errors.items():
+            if name not in self.fields:
+                summary.extend(("", "", message) for message in errors)
+                continue
+            bound = self[name]
+            anchor = bound.auto_id
+            if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                anchor = f"{anchor}_0"
+            summary.extend((anchor, bound.label, message) for message in errors)
+        return summary
