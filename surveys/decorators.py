@@ -24,6 +24,11 @@ def public_page_headers(view):
         response["Cache-Control"] = "no-store"
         response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         response["X-Frame-Options"] = "DENY"
+        if response.status_code >= 400:
+            # Django's request logger would print the path, token included, and its default
+            # console handler (DEBUG) bypasses the scrubbing filter; the views log these
+            # themselves without the token.
+            response._has_been_logged = True
         return response
 
     return wrapper

@@ -67,6 +67,7 @@ def _remember_answered(request: HttpRequest, invitation: Invitation) -> None:
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, token: str) -> HttpResponse:
     if token_guesses_exceeded(request):
+        security_logger.warning("Survey link lookups rate-limited for %s", client_ip(request))
         return _page(request, "rate_limited.html", status=429)
     invitation, state = invitation_resolve(token=token)
     if state == LinkState.ANSWERED and _answered_here(request, invitation):

@@ -171,7 +171,7 @@ def response_submit(*, invitation: Invitation, answers: Mapping, language: str) 
         .get(pk=invitation.pk)
     )
     state = invitation_state(invitation)
-    if state == LinkState.ANSWERED or Response.objects.filter(invitation=invitation).exists():
+    if state == LinkState.ANSWERED:
         raise ResponseAlreadySubmitted
     if state != LinkState.VALID:
         raise InvitationNotAnswerable
