@@ -1,0 +1,87 @@
+"""Customer data in the admin. `customers` knows nothing of surveys: the Contact action
+"Send a survey to the selected contacts" is added by surveys/admin.py."""
+
+from django.contrib import admin
+
+from .models import Account, AccountRevenue, Contact, TouchPoint, TouchPointEvent, VerticalMarket
+
+
+@admin.register(VerticalMarket)
+class VerticalMarketAdmin(admin.ModelAdmin):
+    list_display = ("name", "code")
+    search_fields = ("name", "code")
+    prepopulated_fields = {"code": ("name",)}
+
+
+class AccountRevenueInline(admin.TabularInline):
+    model = AccountRevenue
+    fields = ("period_start", "period_end", "billed", "forecast", "currency")
+    extra = 0
+
+
+@admin.register(Account)
+class AccountAdmin(admin.ModelAdmin):
+    list_display = ("name", "external_id", "vertical_market", "status", "general_manager")
+    list_filter = ("vertical_market", "status")
+    search_fields = ("name", "external_id")
+    list_select_related = ("vertical_market", "general_manager")
+    filter_horizontal = ("account_team",)
+    raw_id_fields = ("general_manager",)
+    inlines = (AccountRevenueInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ("name", "email", "account", "role", "language", "is_key_contact", "opted_out")
+    list_filter = ("language", "opted_out", "is_key_contact", "account__vertical_market")
+    search_fields = ("name", "email", "account__name")
+    list_select_related = ("account",)
+    raw_id_fields = ("account",)
+    readonly_fields = ("opted_out_at", "created_at")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+
+@admin.register(TouchPoint)
+class TouchPointAdmin(admin.ModelAdmin):
+    list_display = ("corridor_position", "name", "code", "channel", "owning_function", "is_active")
+    list_display_links = ("name",)
+    list_filter = ("channel", "owning_function", "is_active")
+    search_fields = ("name", "code")
+    ordering = ("corridor_position", "code")
+    prepopulated_fields = {"code": ("name",)}
+
+
+@admin.register(TouchPointEvent)
+class TouchPointEventAdmin(admin.ModelAdmin):
+    """Events arrive from source systems through the API; the admin only reads them."""
+
+    list_display = ("external_id", "touch_point", "account", "contact", "occurred_at")
+    list_filter = ("touch_point", "account__vertical_market")
+    search_fields = ("external_id", "contact__email", "account__name")
+    list_select_related = ("touch_point", "account", "contact")
+    date_hierarchy = "occurred_at"
+    fields = (
+        "external_id",
+        "touch_point",
+        "account",
+        "contact",
+        "occurred_at",
+        "attributes",
+        "received_at",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        accounts = Account.objects.visible_to(request.user)
+        return super().get_queryset(request).filter(account__in=accounts)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

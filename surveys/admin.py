@@ -1,0 +1,494 @@
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from customers.admin import ContactAdmin
+from customers.models import Contact
+
+from .constants import InvitationStatus
+from .forms_admin import ChooseSurveyForm, SendSurveyForm, SurveyFromTemplateForm
+from .models import (
+    Answer,
+    Choice,
+    Distribution,
+    Inquiry,
+    Invitation,
+    PulseSegment,
+    Question,
+    RelationshipProgramme,
+    Response,
+    Survey,
+    SurveyTranslation,
+    Wave,
+)
+from .selectors.invitations import (
+    distribution_progress,
+    progress_counts,
+    response_rate,
+    send_audience,
+    survey_send_progress,
+)
+from .services.invitations import distribution_create
+from .services.templates import survey_create_from_template
+
+# The columns shown wherever send progress appears, in funnel order.
+PROGRESS_COLUMNS = (
+    InvitationStatus.PENDING,
+    InvitationStatus.SENT,
+    InvitationStatus.OPENED,
+    InvitationStatus.COMPLETED,
+    InvitationStatus.FAILED,
+    InvitationStatus.SKIPPED,
+    InvitationStatus.EXPIRED,
+)
+
+
+def _progress_table(progress: dict) -> str:
+    if not progress["total"]:
+        return _("Not sent yet.")
+    rate = progress["response_rate"]
+    cells = [(status.label, progress[status.value]) for status in PROGRESS_COLUMNS]
+    cells.append((InvitationStatus.SENDING.label, progress[InvitationStatus.SENDING]))
+    cells.append((_("Response rate"), "–" if rate is None else f"{rate}%"))
+    return format_html(
+        "<table><tr>{}</tr><tr>{}</tr></table>",
+        format_html_join("", "<th>{}</th>", ((label,) for label, _v in cells)),
+        format_html_join("", "<td>{}</td>", ((value,) for _l, value in cells)),
+    )
+
+
+def _preview_url(survey: Survey) -> str | None:
+    try:
+        return reverse("surveys:preview", args=[survey.pk])
+    except NoReverseMatch:  # the respondent pages may not be installed
+        return None
+
+
+def _send_created(model_admin, request: HttpRequest, distribution: Distribution):
+    progress = distribution_progress(distribution=distribution)
+    model_admin.message_user(
+        request,
+        _("Sending to %(count)s contacts (%(skipped)s skipped).")
+        % {"count": progress["total"] - progress["skipped"], "skipped": progress["skipped"]},
+        messages.SUCCESS,
+    )
+    return HttpResponseRedirect(
+        reverse("admin:surveys_distribution_change", args=[distribution.pk])
+    )
+
+
+# ------------------------------------------------------------------ surveys and questions
+
+
+class QuestionInline(admin.TabularInline):
+    model = Question
+    fields = ("page", "position", "type", "text", "required", "driver", "scale_min", "scale_max")
+    ordering = ("page", "position", "id")
+    extra = 0
+    show_change_link = True  # choices, labels and conditions are edited on the question page
+
+
+class TranslationInline(admin.TabularInline):
+    model = SurveyTranslation
+    fields = ("language", "key", "text")
+    extra = 0
+    classes = ("collapse",)
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    fields = ("position", "value", "label")
+    ordering = ("position", "id")
+    extra = 0
+
+
+@admin.register(Survey)
+class SurveyAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "status", "touch_point", "created_at", "preview_link")
+    list_filter = ("kind", "status", "touch_point")
+    search_fields = ("title", "slug")
+    prepopulated_fields = {"slug": ("title",)}
+    list_select_related = ("touch_point",)
+    readonly_fields = ("send_progress", "created_by", "created_at", "updated_at")
+    autocomplete_fields = ()
+    inlines = (QuestionInline, TranslationInline)
+    actions = ("send_to_contacts",)
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "kind", "touch_point", "status")}),
+        (_("Texts"), {"fields": ("intro", "thank_you", "default_language", "languages")}),
+        (
+            _("Sending"),
+            {
+                "fields": (
+                    "send_progress",
+                    "field_period_days",
+                    "send_delay",
+                    "fatigue_window_days",
+                    "open_link_enabled",
+                )
+            },
+        ),
+        (_("History"), {"fields": ("created_by", "created_at", "updated_at")}),
+    )
+
+    @admin.display(description=_("Preview"))
+    def preview_link(self, survey: Survey) -> str:
+        url = _preview_url(survey)
+        return format_html('<a href="{}">{}</a>', url, _("Preview")) if url else "–"
+
+    @admin.display(description=_("Send progress"))
+    def send_progress(self, survey: Survey) -> str:
+        if survey.pk is None:
+            return "–"
+        return _progress_table(survey_send_progress(survey=survey))
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "from-template/", view(self.from_template_view), name="surveys_survey_from_template"
+            ),
+            path("<int:object_id>/send/", view(self.send_view), name="surveys_survey_send"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        survey = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "preview_url": _preview_url(survey) if survey else None,
+            "can_send": bool(survey and survey.is_live),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description=_("Send to contacts…"))
+    def send_to_contacts(self, request: HttpRequest, queryset: QuerySet[Survey]):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one survey to send."), messages.WARNING)
+            return None
+        return HttpResponseRedirect(reverse("admin:surveys_survey_send", args=[queryset.get().pk]))
+
+    def send_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        survey = get_object_or_404(Survey, pk=object_id)
+        if not self.has_change_permission(request, survey) or not request.user.has_perm(
+            "surveys.add_distribution"
+        ):
+            raise PermissionDenied
+        form = SendSurveyForm(request.POST or None, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            contacts = send_audience(
+                user=request.user,
+                vertical_markets=form.cleaned_data["vertical_markets"],
+                accounts=form.cleaned_data["accounts"],
+                contacts=form.cleaned_data["contacts"],
+                key_contacts_only=form.cleaned_data["key_contacts_only"],
+            )
+            try:
+                distribution = distribution_create(
+                    survey=survey,
+                    contacts=contacts,
+                    name=form.cleaned_data["name"] or None,
+                    created_by=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return _send_created(self, request, distribution)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": survey,
+            "title": _("Send “%(survey)s” to contacts") % {"survey": survey},
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/surveys/survey/send.html", context)
+
+    def from_template_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = SurveyFromTemplateForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                survey = survey_create_from_template(
+                    template=form.cleaned_data["template"],
+                    title=form.cleaned_data["title"],
+                    touch_point=form.cleaned_data["touch_point"],
+                    created_by=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(request, _("Survey created from the template."), messages.SUCCESS)
+                return HttpResponseRedirect(
+                    reverse("admin:surveys_survey_change", args=[survey.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Create a survey from a template"),
+            "form": form,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/surveys/survey/from_template.html", context)
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ("text", "survey", "page", "position", "type", "required")
+    list_filter = ("type", "driver", "survey")
+    search_fields = ("text", "survey__title")
+    list_select_related = ("survey",)
+    inlines = (ChoiceInline,)
+    fieldsets = (
+        (None, {"fields": ("survey", "page", "position", "type", "text", "help_text", "required")}),
+        (_("Scale"), {"fields": ("driver", "scale_min", "scale_max", "min_label", "max_label")}),
+        (
+            _("Show only if"),
+            {"fields": ("condition_question", "condition_operator", "condition_value")},
+        ),
+    )
+    raw_id_fields = ("survey", "condition_question")
+
+
+# ------------------------------------------------------------------ sends and the ledger
+
+
+@admin.register(Distribution)
+class DistributionAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "survey",
+        "origin",
+        "created_at",
+        *(f"{status.value}_count" for status in PROGRESS_COLUMNS),
+        "response_rate",
+    )
+    list_filter = ("origin", "survey")
+    search_fields = ("name", "survey__title")
+    list_select_related = ("survey",)
+    readonly_fields = ("progress", "invitations_link", "created_by", "created_at", "origin")
+    fields = ("survey", "name", "origin", "closes_at", "progress", "invitations_link")
+    raw_id_fields = ("survey",)
+    date_hierarchy = "created_at"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(**progress_counts("invitations__"))
+
+    def has_add_permission(self, request) -> bool:
+        return False  # sends are made from a survey or from the contacts list
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*self.readonly_fields, "survey") if obj else self.readonly_fields
+
+    @admin.display(description=_("Progress"))
+    def progress(self, distribution: Distribution) -> str:
+        return _progress_table(distribution_progress(distribution=distribution))
+
+    @admin.display(description=_("Invitations"))
+    def invitations_link(self, distribution: Distribution) -> str:
+        url = reverse("admin:surveys_invitation_changelist")
+        return format_html(
+            '<a href="{}?distribution__id__exact={}">{}</a>',
+            url,
+            distribution.pk,
+            _("See the invitations of this send"),
+        )
+
+    @admin.display(description=_("Response rate"))
+    def response_rate(self, distribution: Distribution) -> str:
+        rate = response_rate(completed=distribution.completed, delivered=distribution.delivered)
+        return "–" if rate is None else f"{rate}%"
+
+
+def _count_column(status: InvitationStatus):
+    @admin.display(description=status.label, ordering=status.value)
+    def column(self, distribution: Distribution) -> int:
+        return getattr(distribution, status.value)
+
+    return column
+
+
+for _status in PROGRESS_COLUMNS:
+    setattr(DistributionAdmin, f"{_status.value}_count", _count_column(_status))
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """The ledger, read-only. The token is a bearer secret: it is never displayed."""
+
+    list_display = (
+        "contact",
+        "survey",
+        "distribution",
+        "status",
+        "skip_reason",
+        "send_after",
+        "sent_at",
+        "attempts",
+    )
+    list_filter = ("status", "skip_reason", "survey", "distribution__origin")
+    search_fields = ("contact__email", "contact__name")
+    list_select_related = ("contact", "survey", "distribution")
+    date_hierarchy = "created_at"
+    fields = (
+        "survey",
+        "distribution",
+        "contact",
+        "event",
+        "status",
+        "skip_reason",
+        "send_after",
+        "sent_at",
+        "opened_at",
+        "completed_at",
+        "failed_at",
+        "expires_at",
+        "attempts",
+        "error",
+        "reminders_sent",
+        "last_reminded_at",
+        "created_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# ------------------------------------------------------------------ responses
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    fields = ("question", "question_type", "number", "choice", "text")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "survey", "contact", "account", "status", "language", "submitted_at")
+    list_filter = ("status", "survey", "touch_point", "language")
+    search_fields = ("contact__email", "account__name")
+    list_select_related = ("survey", "contact", "account")
+    date_hierarchy = "submitted_at"
+    fields = (
+        "survey",
+        "contact",
+        "account",
+        "touch_point",
+        "event",
+        "distribution",
+        "status",
+        "language",
+        "attributes",
+        "started_at",
+        "submitted_at",
+    )
+    readonly_fields = fields
+    inlines = (AnswerInline,)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# ------------------------------------------------------------------ programmes, pulses, research
+
+
+class WaveInline(admin.TabularInline):
+    model = Wave
+    fields = ("name", "period_start", "opens_at", "closes_at", "status", "distribution")
+    readonly_fields = ("distribution",)
+    extra = 0
+
+
+@admin.register(RelationshipProgramme)
+class RelationshipProgrammeAdmin(admin.ModelAdmin):
+    list_display = ("name", "survey", "cadence_months", "first_wave_on", "audience", "is_active")
+    list_filter = ("is_active", "audience")
+    search_fields = ("name",)
+    filter_horizontal = ("vertical_markets",)
+    inlines = (WaveInline,)
+
+
+@admin.register(PulseSegment)
+class PulseSegmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "key_contacts_only", "sample_size", "created_at")
+    search_fields = ("name",)
+    filter_horizontal = ("vertical_markets", "touch_points")
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "held_on", "account", "survey")
+    list_filter = ("kind",)
+    search_fields = ("title", "themes", "notes")
+    raw_id_fields = ("account", "survey")
+    date_hierarchy = "held_on"
+
+
+# ------------------------------------------------------------------ contacts: send a survey
+
+
+class ContactWithSurveyAdmin(ContactAdmin):
+    """The customers app knows nothing of surveys, so the send action is added from here."""
+
+    actions = (*(ContactAdmin.actions or ()), "send_survey")
+
+    @admin.action(description=_("Send a survey to the selected contacts"))
+    def send_survey(self, request: HttpRequest, queryset: QuerySet[Contact]):
+        if not request.user.has_perm("surveys.add_distribution"):
+            raise PermissionDenied
+        form = ChooseSurveyForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            try:
+                distribution = distribution_create(
+                    survey=form.cleaned_data["survey"],
+                    contacts=queryset,
+                    name=form.cleaned_data["name"] or None,
+                    created_by=request.user,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return _send_created(self, request, distribution)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Send a survey to the selected contacts"),
+            "form": form,
+            "queryset": queryset,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/customers/contact/send_survey.html", context)
+
+
+admin.site.unregister(Contact)
+admin.site.register(Contact, ContactWithSurveyAdmin)
