@@ -254,6 +254,10 @@ class QuestionChart:
     def total(self) -> int:
         return sum(self.counts)
 
+    @property
+    def rows(self) -> list[tuple[str, int]]:
+        return list(zip(self.labels, self.counts, strict=True))
+
     def as_dict(self) -> dict:
         return {
             "id": self.question.pk,

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "insights"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.survey_list, name="index"),
+    path("surveys/<int:pk>/results/", views.survey_results, name="survey_results"),
+]

@@ -1,0 +1,53 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Account, TouchPoint
+
+from .selectors import ResultFilter, result_filter_for
+
+
+class ResultFilterForm(forms.Form):
+    """Filters of the results pages (GET); the account list is the user's visible accounts."""
+
+    account = forms.ModelChoiceField(
+        label=_("Account"), queryset=Account.objects.none(), required=False
+    )
+    touch_point = forms.ModelChoiceField(
+        label=_("Touch point"),
+        queryset=TouchPoint.objects.order_by("corridor_position", "code"),
+        to_field_name="code",
+        required=False,
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until (inclusive)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["account"].queryset = Account.objects.visible_to(user).order_by("name")
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("since", _("The start date must not be after the end date."))
+        return cleaned
+
+    def result_filter(self, **extra) -> ResultFilter:
+        """The filter for valid input; only the user's scope (and `extra`) otherwise."""
+        data = self.cleaned_data if self.is_valid() else {}
+        account, touch_point = data.get("account"), data.get("touch_point")
+        return result_filter_for(
+            self.user,
+            account_id=account.pk if account else None,
+            touch_point_id=touch_point.pk if touch_point else None,
+            since=data.get("since"),
+            until=data.get("until"),
+            **extra,
+        )

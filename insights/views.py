@@ -1,0 +1,46 @@
+"""Staff results pages: thin views over insights.selectors."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+
+from surveys.models import Survey
+
+from . import selectors
+from .forms import ResultFilterForm
+from .metrics import METRICS
+
+COMMENTS_PER_PAGE = 20
+
+
+@staff_member_required
+def survey_list(request):
+    """Every survey with its number of responses and NPS in the user's scope."""
+    form = ResultFilterForm(request.GET or None, user=request.user)
+    scores = selectors.survey_scoreboard(form.result_filter())
+    return render(request, "insights/survey_list.html", {"form": form, "scores": scores})
+
+
+@staff_member_required
+def survey_results(request, pk: int):
+    survey = get_object_or_404(Survey.objects.select_related("touch_point"), pk=pk)
+    form = ResultFilterForm(request.GET or None, user=request.user)
+    result_filter = form.result_filter(survey_id=survey.pk)
+    charts = selectors.question_charts(survey, result_filter)
+    comments = Paginator(selectors.comments(result_filter), COMMENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "survey": survey,
+        "form": form,
+        "summary": selectors.metric_summary(result_filter),
+        "rate": selectors.response_rate(result_filter),
+        "metrics": METRICS,
+        "charts": charts,
+        "chart_data": [chart.as_dict() for chart in charts],
+        "comments": comments,
+        "filter_query": query.urlencode(),
+    }
+    return render(request, "insights/survey_results.html", context)
