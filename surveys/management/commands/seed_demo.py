@@ -1,0 +1,60 @@
+import os
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from surveys.demo import DEMO_PASSWORD_DEFAULT, demo_mail_location, demo_seed
+
+
+class Command(BaseCommand):
+    help = (
+        "Seeds the HiTouch demo: four vertical markets, ~40 accounts with contacts, a corridor "
+        "of touch points, one live survey of each kind and a year of answers. Safe to run twice."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--reset", action="store_true", help="Delete the demo data first, then seed it anew."
+        )
+        parser.add_argument(
+            "--password",
+            default=os.environ.get("DEMO_PASSWORD", DEMO_PASSWORD_DEFAULT),
+            help="Password of the demo staff users (default: $DEMO_PASSWORD or 'cem-demo').",
+        )
+        parser.add_argument("--seed", type=int, default=2026, help="Random seed.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off (the demo creates a superuser with a known password).",
+        )
+
+    def handle(self, *args, **options):
+        if not settings.DEBUG and not options["force"]:
+            raise CommandError(
+                "seed_demo creates a superuser with a known password and DEBUG is off; "
+                "pass --force if this really is a demo or test database."
+            )
+        started = time.monotonic()
+        summary = demo_seed(
+            password=options["password"], reset=options["reset"], seed=options["seed"]
+        )
+        elapsed = time.monotonic() - started
+        if summary.created_activity:
+            self.stdout.write(self.style.SUCCESS(f"Demo data created in {elapsed:.1f} s:"))
+        else:
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo data already present, nothing added ({elapsed:.1f} s):")
+            )
+        self.stdout.write(
+            f"  {summary.verticals} vertical markets, {summary.accounts} accounts, "
+            f"{summary.contacts} contacts, {summary.surveys} live surveys\n"
+            f"  {summary.invitations} invitations, {summary.responses} responses, "
+            f"{summary.answers} answers"
+        )
+        self.stdout.write(
+            f"\nStaff login:  {settings.SITE_URL}/admin/\n"
+            f"  user: admin     password: {summary.password}\n"
+            f"  also gm.healthcare, am.olivia, analyst, ... (same password)\n"
+            f"Survey mails: {demo_mail_location()}"
+        )
