@@ -1,6 +1,20 @@
 import django_filters
+from django import forms
 
 from ..models import Account, Contact, TouchPoint
+
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A primary key: an integer in the database's range (out of range is a 400, not a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class AccountFilterSet(django_filters.FilterSet):
@@ -13,7 +27,7 @@ class AccountFilterSet(django_filters.FilterSet):
 
 
 class ContactFilterSet(django_filters.FilterSet):
-    account = django_filters.NumberFilter(field_name="account_id")
+    account = IdFilter(field_name="account_id")
 
     class Meta:
         model = Contact

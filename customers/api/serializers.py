@@ -7,6 +7,8 @@ from rest_framework import serializers
 
 from ..models import Account, AccountRevenue, Contact, TouchPoint, VerticalMarket
 
+MAX_TEAM_SIZE = 100
+
 
 class VerticalMarketSerializer(serializers.ModelSerializer):
     class Meta:
@@ -60,6 +62,15 @@ class AccountSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "latest_revenue", "created_at"]
+
+    def to_internal_value(self, data):
+        # Each id is one lookup: refuse oversized lists before resolving them.
+        team = data.get("account_team") if hasattr(data, "get") else None
+        if isinstance(team, list) and len(team) > MAX_TEAM_SIZE:
+            raise serializers.ValidationError(
+                {"account_team": [_("At most %(n)d users.") % {"n": MAX_TEAM_SIZE}]}
+            )
+        return super().to_internal_value(data)
 
     @extend_schema_field(LatestRevenueSerializer(allow_null=True))
     def get_latest_revenue(self, account: Account) -> dict | None:

@@ -7,16 +7,20 @@ from surveys.models import Survey
 
 from ..selectors import ResultFilter, result_filter_for
 
+MAX_ID = 2**63 - 1
+
 
 class MetricsInputSerializer(serializers.Serializer):
     """Query parameters of the metrics endpoint; anything else in the query string is ignored."""
 
-    survey = serializers.IntegerField(required=False, min_value=1, help_text=_("Survey id."))
+    survey = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=_("Survey id.")
+    )
     touch_point = serializers.CharField(
         required=False, max_length=40, help_text=_("Touch-point code (or id).")
     )
     account = serializers.IntegerField(
-        required=False, min_value=1, help_text=_("Id of one of your accounts.")
+        required=False, min_value=1, max_value=MAX_ID, help_text=_("Id of one of your accounts.")
     )
     since = serializers.DateField(
         required=False, help_text=_("Submitted on or after this day (YYYY-MM-DD).")
@@ -32,7 +36,7 @@ class MetricsInputSerializer(serializers.Serializer):
 
     def validate_touch_point(self, value: str) -> int:
         lookup = Q(code=value)
-        if value.isdigit():
+        if value.isascii() and value.isdigit() and int(value) <= MAX_ID:
             lookup |= Q(pk=int(value))
         touch_point_id = (
             TouchPoint.objects.filter(lookup).order_by("pk").values_list("pk", flat=True).first()

@@ -1,8 +1,22 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Response, Survey
 from ..selectors.responses import day_start
+
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """A primary key: an integer in the database's range (out of range is a 400, not a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
 
 
 class SurveyFilterSet(django_filters.FilterSet):
@@ -14,8 +28,8 @@ class SurveyFilterSet(django_filters.FilterSet):
 
 
 class ResponseFilterSet(django_filters.FilterSet):
-    survey = django_filters.NumberFilter(field_name="survey_id")
-    account = django_filters.NumberFilter(field_name="account_id")
+    survey = IdFilter(field_name="survey_id")
+    account = IdFilter(field_name="account_id")
     touch_point = django_filters.CharFilter(
         field_name="touch_point__code", help_text=_("Touch-point code.")
     )

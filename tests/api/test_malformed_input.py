@@ -1,0 +1,78 @@
+"""Malformed input is a 4xx, never a 500 (security-and-faults.md, case 13 and 15)."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import SurveyFactory, VerticalMarketFactory
+
+pytestmark = pytest.mark.django_db
+
+BIG = "9" * 30
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/api/v1/metrics/?survey={BIG}",
+        f"/api/v1/metrics/?account={BIG}",
+        f"/api/v1/metrics/?touch_point={BIG}",
+        "/api/v1/metrics/?touch_point=a%00b",
+        f"/api/v1/responses/?survey={BIG}",
+        f"/api/v1/responses/?account={BIG}",
+        "/api/v1/responses/?survey=1.5",
+        "/api/v1/responses/?survey=NaN",
+        "/api/v1/responses/?account=-1",
+        "/api/v1/responses/?touch_point=a%00b",
+        f"/api/v1/contacts/?account={BIG}",
+        "/api/v1/accounts/?name=a%00b",
+    ],
+)
+def test_malformed_filter_values_are_400(admin_api, url):
+    assert admin_api.get(url).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/api/v1/responses/{BIG}/",
+        f"/api/v1/accounts/{BIG}/",
+        "/api/v1/contacts/abc/",
+    ],
+)
+def test_malformed_ids_in_the_path_are_404(admin_api, url):
+    assert admin_api.get(url).status_code == 404
+
+
+def test_malformed_pagination_falls_back_to_defaults(admin_api):
+    assert admin_api.get("/api/v1/responses/?limit=abc&offset=-3").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"name": "a\u0000b", "vertical_market": "x"},
+        {"name": "x" * 5000, "vertical_market": "x"},
+        {"name": "ok", "vertical_market": "x", "account_team": [1] * 20_000},
+        {"name": "ok", "vertical_market": "x", "general_manager": BIG},
+        {"name": ["not", "a", "string"], "vertical_market": "x"},
+        [1, 2],
+    ],
+)
+def test_malformed_account_payloads_are_400(admin_api, payload, django_assert_max_num_queries):
+    VerticalMarketFactory(code="x")
+
+    with django_assert_max_num_queries(10):
+        response = admin_api.post("/api/v1/accounts/", payload, format="json")
+
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "query", [f"account={BIG}", "touch_point=a%00b", "page=abc", "page=999", "since=x"]
+)
+def test_results_page_survives_malformed_filters(staff_client, query):
+    survey = SurveyFactory()
+
+    url = reverse("insights:survey_results", args=[survey.pk])
+    assert staff_client.get(f"{url}?{query}").status_code == 200
+    assert staff_client.get(f"{reverse('insights:index')}?{query}").status_code == 200
