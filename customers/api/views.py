@@ -16,6 +16,7 @@ from rest_framework.throttling import AnonRateThrottle
 from .. import selectors
 from ..models import Account, Contact
 from .filters import AccountFilterSet, ContactFilterSet, TouchPointFilterSet
+from .mixins import ScopedObjectMixin
 from .serializers import (
     AccountRevenueSerializer,
     AccountSerializer,
@@ -62,7 +63,8 @@ class Conflict(ValidationError):
         super().__init__({"detail": self.default_detail})
 
 
-class AccountViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
+class AccountViewSet(ScopedObjectMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
+    unscoped_model = Account
     serializer_class = AccountSerializer
     filterset_class = AccountFilterSet
 
@@ -87,7 +89,8 @@ class AccountViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
         return self.get_paginated_response(AccountRevenueSerializer(page, many=True).data)
 
 
-class ContactViewSet(viewsets.ModelViewSet):
+class ContactViewSet(ScopedObjectMixin, viewsets.ModelViewSet):
+    unscoped_model = Contact
     serializer_class = ContactSerializer
     filterset_class = ContactFilterSet
 

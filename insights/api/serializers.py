@@ -1,3 +1,5 @@
+import logging
+
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -8,6 +10,7 @@ from surveys.models import Survey
 from ..selectors import ResultFilter, result_filter_for
 
 MAX_ID = 2**63 - 1
+security_log = logging.getLogger("cem.security")
 
 
 class MetricsInputSerializer(serializers.Serializer):
@@ -49,6 +52,10 @@ class MetricsInputSerializer(serializers.Serializer):
         # An account the caller may not see is reported exactly like one that does not exist.
         user = self.context["request"].user
         if not Account.objects.visible_to(user).filter(pk=value).exists():
+            if Account.objects.filter(pk=value).exists():
+                security_log.warning(
+                    "Out-of-scope metrics for account %s requested by user %s", value, user.pk
+                )
             raise serializers.ValidationError(_("Unknown account."))
         return value
 

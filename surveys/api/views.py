@@ -2,6 +2,8 @@
 
 from rest_framework import viewsets
 
+from customers.api.mixins import ScopedObjectMixin
+
 from ..models import Response
 from ..selectors.responses import response_list, survey_list
 from .filters import ResponseFilterSet, SurveyFilterSet
@@ -18,9 +20,10 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
         return survey_list()
 
 
-class ResponseViewSet(viewsets.ReadOnlyModelViewSet):
+class ResponseViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
     """Completed responses of the caller's accounts, newest first."""
 
+    unscoped_model = Response
     serializer_class = ResponseSerializer
     filterset_class = ResponseFilterSet
 

@@ -329,3 +329,13 @@ def test_contact_cannot_be_created_on_or_moved_to_another_teams_account(
     assert moved.status_code == 400
     mine.refresh_from_db()
     assert mine.account_id == account_a.pk
+
+
+def test_cross_tenant_lookups_are_logged(api_a, account_b, caplog):
+    with caplog.at_level("WARNING", logger="cem.security"):
+        assert api_a.get(f"/api/v1/accounts/{account_b.pk}/").status_code == 404
+        assert api_a.get("/api/v1/accounts/999999/").status_code == 404
+
+    messages = [r.getMessage() for r in caplog.records if r.name == "cem.security"]
+    assert messages == [f"Out-of-scope customers.Account {account_b.pk} requested by user "
+                        f"{api_a.handler._force_user.pk}"]  # fmt: skip
