@@ -835,7 +835,6 @@ class _Generator:
                 event=event,
                 send_after=occurred + survey.send_delay,
                 expires_at=sent + timedelta(days=survey.field_period_days),
-                attempts=1,
             )
             if sent >= self.now:
                 invitation.status = InvitationStatus.PENDING
@@ -845,10 +844,10 @@ class _Generator:
                 # The contact was surveyed a few days before: the fatigue rule held this one back.
                 invitation.status = InvitationStatus.SKIPPED
                 invitation.skip_reason = SkipReason.CONTACT_FATIGUE
-                invitation.attempts = 0
                 self.invitations.append(invitation)
                 continue
             invitation.sent_at = sent
+            invitation.attempts = 1
             self._invite(
                 invitation, mood=self.mood(account.pk, occurred, code), rate=rate, mean_hours=20
             )
@@ -1019,7 +1018,8 @@ def demo_activity_seed(
     sample = rng.sample(candidates, min(len(candidates), segment.sample_size))
     gen.pulse(survey=pulse, distribution=pulse_send, opens=pulse_opens, sample=sample)
     # A few are still waiting for the worker: `make demo` shows them going out as .eml files.
-    for contact in [c for c in candidates if c not in sample][:5]:
+    others = [c for a in gen.accounts if a.name not in growth_names for c in gen.contacts[a.pk]]
+    for contact in rng.sample(others, 5):
         gen.invitations.append(
             Invitation(
                 survey=pulse, distribution=pulse_send, contact=contact, send_after=now,

@@ -1,0 +1,52 @@
+# Two commands get you going: `make demo` (a running product with a year of demo data) and
+# `make test` (the whole suite). Both create .venv and install on first use; later runs skip
+# the install until pyproject.toml changes (the stamp file is keyed on its content).
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
+
+.PHONY: demo test lint format bench install chromium clean-demo
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+# Debian's Chromium for the browser tests (Playwright drives it). Installed only when missing;
+# without root a warning is printed and the browser tests skip themselves.
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Debian chromium ..."; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+			>/dev/null) || echo "warning: could not install chromium; browser tests will skip"; \
+	else echo "warning: chromium is not installed and this is not root; browser tests will skip"; \
+	fi
+
+demo: install
+	@scripts/demo.sh
+
+test: install chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python bench/metrics_scale.py
+	$(BIN)/python bench/submit_load.py
+
+clean-demo:
+	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
+	rm -rf var/mail var/broker var/log
