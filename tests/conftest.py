@@ -77,3 +77,18 @@ def smtp_email(settings, smtp_sink):
     settings.EMAIL_HOST_USER = ""
     settings.EMAIL_HOST_PASSWORD = ""
     return smtp_sink
+
+
+def pytest_sessionfinish(session) -> None:
+    """Delete this run's SQLite test database file (see cem_project/settings/test.py)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    if not settings.configured:
+        return
+    db = settings.DATABASES["default"]
+    name = db.get("TEST", {}).get("NAME")
+    if db["ENGINE"] == "django.db.backends.sqlite3" and name:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{name}{suffix}").unlink(missing_ok=True)
