@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -9,4 +9,5 @@ urlpatterns = [
     path("s/<str:token>/", views.respond, name="respond"),
     # Staff pages.
     path("surveys/<int:pk>/preview/", views.preview, name="preview"),
+    path("", include("surveys.urls_translations")),
 ]
