@@ -166,7 +166,7 @@ def response_submit(*, invitation: Invitation, answers: Mapping, language: str) 
     """
     # The row lock serialises concurrent submits; the OneToOne index is the real guard.
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("survey", "contact", "distribution", "event")
         .get(pk=invitation.pk)
     )
