@@ -1,0 +1,126 @@
+"""The message catalogs: the public pages and the invitation email in zh-Hans, Polish, Persian."""
+
+from pathlib import Path
+
+import polib
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext, ngettext
+
+from surveys.forms import REQUIRED_MESSAGE
+from surveys.services.invitations import invitation_email_build
+from tests.factories import ContactFactory, InvitationFactory, QuestionFactory, SurveyFactory
+
+pytestmark = pytest.mark.django_db
+
+LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
+# gettext locale folder -> Django language code
+LOCALES = {"zh_Hans": "zh-hans", "pl": "pl", "fa": "fa"}
+PUBLIC_SOURCES = ("templates/surveys/respond/", "templates/surveys/email/", "templates/base.html")
+KEY_STRINGS = [
+    "Send my answers",  # the submit button
+    "This survey link is not valid. It may have expired or already been used.",  # 404 page
+    "Thank you",  # thank-you heading
+    "This question needs an answer.",  # required-field error
+    "Please check your answers",
+    "Your opinion on %(title)s",  # email subject
+]
+
+
+def catalog(locale: str) -> polib.POFile:
+    return polib.pofile(str(LOCALE_DIR / locale / "LC_MESSAGES" / "django.po"))
+
+
+def used_by(entry: polib.POEntry, prefixes: tuple[str, ...]) -> bool:
+    return any(path.startswith(prefixes) for path, _line in entry.occurrences)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_key_public_strings_are_translated(locale):
+    with translation.override(LOCALES[locale]):
+        for message in KEY_STRINGS:
+            assert gettext(message) != message, (locale, message)
+        assert str(REQUIRED_MESSAGE) != "This question needs an answer."
+        # Django's own catalogs cover the built-in validation messages.
+        assert gettext("This field is required.") != "This field is required."
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_public_msgid_is_translated(locale):
+    po = catalog(locale)
+    public = [entry for entry in po if not entry.obsolete and used_by(entry, PUBLIC_SOURCES)]
+    respond = [e for e in public if used_by(e, ("templates/surveys/respond/",))]
+    assert len(respond) >= 10  # the catalog was extracted from the answering templates
+
+    for entry in public:
+        assert "fuzzy" not in entry.flags, entry.msgid
+        if entry.msgid_plural:
+            assert all(entry.msgstr_plural.values()), entry.msgid
+        else:
+            assert entry.msgstr.strip(), entry.msgid
+            # Same placeholders, or the page breaks at render time.
+            for placeholder in ("%(title)s", "%(name)s", "%(days)s", "%(max)d"):
+                assert (placeholder in entry.msgid) == (placeholder in entry.msgstr), entry.msgid
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_compiled_catalog_is_up_to_date(locale):
+    po = catalog(locale)
+    mo = polib.mofile(str(LOCALE_DIR / locale / "LC_MESSAGES" / "django.mo"))
+    compiled = {(e.msgctxt, e.msgid): e.msgstr for e in mo if not e.msgid_plural}
+    for entry in po.translated_entries():
+        if not entry.msgid_plural:
+            assert compiled.get((entry.msgctxt, entry.msgid)) == entry.msgstr, entry.msgid
+
+
+def test_polish_plural_forms_follow_the_grammar():
+    with translation.override("pl"):
+        forms = [
+            ngettext("It stays open for %(days)s day.", "It stays open for %(days)s days.", n)
+            % {"days": n}
+            for n in (1, 3, 30)
+        ]
+    assert forms == [
+        "Link pozostaje aktywny przez 1 dzień.",
+        "Link pozostaje aktywny przez 3 dni.",
+        "Link pozostaje aktywny przez 30 dni.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("language", "submit", "direction"),
+    [
+        ("fa", "ارسال پاسخ‌ها", "rtl"),
+        ("zh-hans", "提交回答", "ltr"),
+        ("pl", "Wyślij odpowiedzi", "ltr"),
+    ],
+)
+def test_the_answering_page_speaks_the_contacts_language(client, language, submit, direction):
+    invitation = InvitationFactory(contact=ContactFactory(language=language))
+    QuestionFactory(survey=invitation.survey)
+
+    page = client.get(reverse("surveys:respond", args=[invitation.token])).content.decode()
+
+    assert f'dir="{direction}"' in page
+    assert f'lang="{language}"' in page
+    assert submit in page
+
+
+def test_a_persian_contacts_invitation_email_is_persian():
+    survey = SurveyFactory(title="Installation survey")
+    survey.translations.create(language="fa", key="title", text="نظرسنجی نصب")
+    contact = ContactFactory(language="fa", name="Sara Ahmadi")
+    invitation = InvitationFactory(survey=survey, contact=contact)
+
+    message = invitation_email_build(invitation=invitation)
+    html = message.alternatives[0][0]
+
+    assert message.subject == "نظر شما دربارهٔ نظرسنجی نصب"
+    assert "Sara Ahmadi گرامی،" in message.body
+    assert "«نظرسنجی نصب»" in message.body
+    assert "این پیوند شخصی است" in message.body
+    assert "Dear" not in message.body and "survey" not in message.body.replace(invitation.url, "")
+    assert 'dir="rtl"' in html and 'lang="fa"' in html
+    assert "پاسخ به نظرسنجی" in html  # the button
