@@ -14,8 +14,8 @@ install: $(STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m pip install -qq --upgrade pip
+	$(BIN)/python -m pip install -qq -e '.[test,bench]'
 	@rm -f $(VENV)/.installed-* && touch $@
 
 # Debian's Chromium for the browser tests (Playwright drives it). Installed only when missing;
