@@ -314,7 +314,21 @@ class Invitation(models.Model):
         choices=SkipReason.choices,
         blank=True,
     )
-    send_after = models.DateTimeField(_("send after"), null=True, blank=True)
+    send_after = models.DateTimeField(
+        _("send after"),
+        null=True,
+        blank=True,
+        help_text=_("The schedule: not mailed before this time (empty: at once)."),
+    )
+    leased_until = models.DateTimeField(
+        _("leased until"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Queued or being sent: the dispatcher leaves the row alone until then, and treats"
+            " it as lost afterwards."
+        ),
+    )
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
@@ -346,6 +360,7 @@ class Invitation(models.Model):
         ]
         indexes = [
             models.Index(fields=["status", "send_after"], name="surveys_inv_due_idx"),
+            models.Index(fields=["status", "leased_until"], name="surveys_inv_lease_idx"),
             models.Index(fields=["contact", "sent_at"], name="surveys_inv_contact_sent_idx"),
         ]
 

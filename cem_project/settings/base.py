@@ -177,6 +177,12 @@ CELERY_BEAT_SCHEDULE = {
 # ------------------------------------------------------------------ product rules
 CEM_INVITATION_TTL_DAYS = env.int("CEM_INVITATION_TTL_DAYS", default=60)
 CEM_FATIGUE_WINDOW_DAYS = env.int("CEM_FATIGUE_WINDOW_DAYS", default=30)
+# At most this many invitations per account (across its contacts) in a window of days.
+CEM_ACCOUNT_MAX_INVITATIONS = env.int("CEM_ACCOUNT_MAX_INVITATIONS", default=10)
+CEM_ACCOUNT_WINDOW_DAYS = env.int("CEM_ACCOUNT_WINDOW_DAYS", default=30)
+# A queued or in-flight send is left to its task this long before the dispatcher treats it as
+# lost: longer than CELERY_TASK_TIME_LIMIT and the longest retry backoff (tests shorten it).
+CEM_SEND_LEASE_SECONDS = env.int("CEM_SEND_LEASE_SECONDS", default=660)
 
 # ------------------------------------------------------------------ forms, API
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
