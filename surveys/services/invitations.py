@@ -1,27 +1,37 @@
-"""Sending survey invitations.
+"""Sending survey invitations, and the rules every send obeys.
 
 The Invitation row is the ledger and the broker is only a doorbell: a send is claimed with a
 conditional UPDATE (PENDING -> SENDING), so a redelivered or duplicated task is a no-op, and a
 lost message is found again by the dispatcher in `surveys.tasks`.
 
-`send_after` is the row's schedule: the dispatcher enqueues PENDING rows whose `send_after` is
-empty or past. While a send is in flight (or waiting for a Celery retry) `send_after` is pushed
-to the end of a lease, so the dispatcher leaves the row to its task until the lease runs out
-and only then treats it as lost.
+Two columns, two meanings:
+- `send_after` is the designer's schedule: the row is not mailed before it (empty: at once).
+- `leased_until` is the send lease: while it lies in the future the row is queued or being
+  sent and the dispatcher leaves it to its task; once it has passed, a PENDING or SENDING row
+  is treated as lost (broker restarted, worker killed) and queued again.
+
+The rules (`_skip_reasons`) are applied when a row is created, for waves, pulses, events and
+manual sends alike: opt-out, contact fatigue, account fatigue. A row that must not be mailed is
+stored as SKIPPED with its reason, never dropped. At send time the contact's opt-out and the
+contact-fatigue window are checked again (against links actually delivered), because a
+scheduled row may wait hours or days; the account budget is reserved at creation and not
+re-counted.
 """
 
 import logging
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from email.utils import formataddr
-from smtplib import SMTPException
+from smtplib import SMTPException, SMTPRecipientsRefused
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
@@ -33,33 +43,147 @@ from customers.models import Contact
 from ..constants import DistributionOrigin, InvitationStatus, SkipReason
 from ..models import Distribution, Invitation, Survey, SurveyTranslation, new_token
 
+if TYPE_CHECKING:
+    from customers.models import TouchPointEvent
+
 logger = logging.getLogger(__name__)
 
 # Errors worth retrying: the mail server or the network, not the message itself.
+# (smtplib.SMTPException is an OSError; a 5xx reply is turned into InvitationUndeliverable.)
 TRANSIENT_SEND_ERRORS: tuple[type[Exception], ...] = (
     SMTPException,
     ConnectionError,
     OSError,
     TimeoutError,
 )
-# Longer than a task may run (CELERY_TASK_TIME_LIMIT) and than the longest retry backoff, so the
-# dispatcher never races a live task or a scheduled retry.
-SEND_LEASE = timedelta(minutes=11)
 # A row claimed this many times (e.g. a message that kills the worker) is given up on.
 MAX_SEND_ATTEMPTS = 10
-BULK_BATCH_SIZE = 500
+BULK_BATCH_SIZE = 2000
+# Rows per query when the rules look up a large audience (SQLite allows 32766 parameters).
+RULES_CHUNK = 2000
+# Links that count against fatigue budgets: scheduled, queued, delivered. Not skipped or failed.
+COUNTED_STATUSES = (
+    InvitationStatus.PENDING,
+    InvitationStatus.SENDING,
+    InvitationStatus.SENT,
+    InvitationStatus.OPENED,
+    InvitationStatus.COMPLETED,
+    InvitationStatus.EXPIRED,
+)
+
+
+class InvitationUndeliverable(Exception):
+    """The mail server refused the message for good (5xx): retrying cannot help."""
+
+
+def send_lease() -> timedelta:
+    """Longer than a task may run (CELERY_TASK_TIME_LIMIT) and than the longest retry backoff,
+    so the dispatcher never races a live task or a scheduled retry."""
+    return timedelta(seconds=settings.CEM_SEND_LEASE_SECONDS)
+
+
+# Kept for callers that imported the constant; the setting is the source of truth.
+SEND_LEASE = send_lease()
+
+
+# ------------------------------------------------------------------ the rules
+
+
+def fatigue_window(survey: Survey) -> timedelta:
+    """The contact-fatigue window: the survey's own, else CEM_FATIGUE_WINDOW_DAYS (0: off)."""
+    days = survey.fatigue_window_days
+    if days is None:
+        days = settings.CEM_FATIGUE_WINDOW_DAYS
+    return timedelta(days=days)
+
+
+def _planned_at():
+    """When a row reaches (or reached) the mailbox: sent, else scheduled, else created."""
+    return Coalesce("sent_at", "send_after", "created_at")
+
+
+def _chunks(items: list, size: int = RULES_CHUNK):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _skip_reasons(
+    *, survey: Survey, contacts: list[Contact], at: datetime | None = None
+) -> dict[int, str]:
+    """{contact id: SkipReason} for contacts who must not be mailed a link planned for `at`.
+
+    The single place for audience rules, one query per rule and chunk for the whole batch:
+    1. opted out;
+    2. contact fatigue: the contact has a counted link planned within the survey's window
+       (CEM_FATIGUE_WINDOW_DAYS, or Survey.fatigue_window_days) before or after `at`;
+    3. account fatigue: the account already has CEM_ACCOUNT_MAX_INVITATIONS counted links within
+       CEM_ACCOUNT_WINDOW_DAYS of `at`; within this batch the account's key contacts come first.
+    Contacts skipped by an earlier rule do not use up the account's budget.
+    """
+    at = at or timezone.now()
+    reasons: dict[int, str] = {c.pk: SkipReason.OPTED_OUT for c in contacts if c.opted_out}
+    candidates = [c for c in contacts if c.pk not in reasons]
+
+    window = fatigue_window(survey)
+    if window and candidates:
+        ids = [c.pk for c in candidates]
+        for chunk in _chunks(ids):
+            tired = (
+                Invitation.objects.filter(contact_id__in=chunk, status__in=COUNTED_STATUSES)
+                .alias(planned_at=_planned_at())
+                .filter(planned_at__gt=at - window, planned_at__lt=at + window)
+                .values_list("contact_id", flat=True)
+                .distinct()
+            )
+            reasons.update(dict.fromkeys(tired, SkipReason.CONTACT_FATIGUE))
+        candidates = [c for c in candidates if c.pk not in reasons]
+
+    limit = settings.CEM_ACCOUNT_MAX_INVITATIONS
+    account_window = timedelta(days=settings.CEM_ACCOUNT_WINDOW_DAYS)
+    if limit and account_window and candidates:
+        account_ids = sorted({c.account_id for c in candidates})
+        used: dict[int, int] = {}
+        for chunk in _chunks(account_ids):
+            rows = (
+                Invitation.objects.filter(
+                    contact__account_id__in=chunk, status__in=COUNTED_STATUSES
+                )
+                .alias(planned_at=_planned_at())
+                .filter(planned_at__gt=at - account_window, planned_at__lt=at + account_window)
+                .values("contact__account_id")
+                .annotate(n=Count("pk"))
+                .values_list("contact__account_id", "n")
+            )
+            used.update(rows)
+        ordered = sorted(candidates, key=lambda c: (not c.is_key_contact, c.pk))
+        for contact in ordered:
+            if used.get(contact.account_id, 0) >= limit:
+                reasons[contact.pk] = SkipReason.ACCOUNT_FATIGUE
+            else:
+                used[contact.account_id] = used.get(contact.account_id, 0) + 1
+    return reasons
+
+
+def _send_time_skip_reason(invitation: Invitation, now: datetime) -> str | None:
+    """The rules again for a row about to be mailed: opted out meanwhile, or the contact got
+    another link within the window since this row was planned (delivered links only)."""
+    if invitation.contact.opted_out:
+        return SkipReason.OPTED_OUT
+    window = fatigue_window(invitation.survey)
+    if window:
+        delivered = (
+            Invitation.objects.filter(
+                contact_id=invitation.contact_id, sent_at__gt=now - window, sent_at__lte=now
+            )
+            .exclude(pk=invitation.pk)
+            .exists()
+        )
+        if delivered:
+            return SkipReason.CONTACT_FATIGUE
+    return None
 
 
 # ------------------------------------------------------------------ creating a send
-
-
-def _skip_reasons(*, survey: Survey, contacts: list[Contact]) -> dict[int, str]:
-    """{contact id: SkipReason} for contacts who must not be mailed.
-
-    The single place for audience rules; contact fatigue and account-level limits belong here,
-    as one query per rule for the whole batch.
-    """
-    return {c.pk: SkipReason.OPTED_OUT for c in contacts if c.opted_out}
 
 
 @transaction.atomic
@@ -93,32 +217,64 @@ def distribution_create(
     )
     distribution.full_clean()
     distribution.save()
+    invitations_create(
+        survey=survey,
+        distribution=distribution,
+        contacts=contacts,
+        send_after=send_after,
+        now=now,
+    )
+    return distribution
 
+
+def invitations_create(
+    *,
+    survey: Survey,
+    distribution: Distribution | None,
+    contacts: list[Contact],
+    send_after: datetime | None = None,
+    event: "TouchPointEvent | None" = None,
+    now: datetime | None = None,
+) -> list[Invitation]:
+    """Ledger rows for `contacts` with the rules applied; the due ones are queued after commit.
+
+    Call inside a transaction. Rows due now are leased at once, so the dispatcher does not
+    queue them a second time while their tasks wait in the broker.
+    """
+    now = now or timezone.now()
     send_now = send_after is None or send_after <= now
-    skips = _skip_reasons(survey=survey, contacts=contacts)
-    invitations = [
-        Invitation(
-            survey=survey,
-            distribution=distribution,
-            contact=contact,
-            token=new_token(),  # explicit: every row gets its own CSPRNG token
-            status=InvitationStatus.SKIPPED if contact.pk in skips else InvitationStatus.PENDING,
-            skip_reason=skips.get(contact.pk, ""),
-            # Queued right now, so the dispatcher waits a lease before treating it as lost.
-            send_after=now + SEND_LEASE if send_now else send_after,
+    at = now if send_now else send_after
+    skips = _skip_reasons(survey=survey, contacts=contacts, at=at)
+    lease = now + send_lease() if send_now else None
+    invitations = []
+    for contact in contacts:
+        reason = skips.get(contact.pk, "")
+        invitations.append(
+            Invitation(
+                survey=survey,
+                distribution=distribution,
+                contact=contact,
+                event=event,
+                token=new_token(),  # explicit: every row gets its own CSPRNG token
+                status=InvitationStatus.SKIPPED if reason else InvitationStatus.PENDING,
+                skip_reason=reason,
+                send_after=send_after,
+                leased_until=None if reason else lease,
+            )
         )
-        for contact in contacts
-    ]
     Invitation.objects.bulk_create(invitations, batch_size=BULK_BATCH_SIZE)
 
     if send_now:
-        pending_ids = list(
-            distribution.invitations.filter(status=InvitationStatus.PENDING).values_list(
-                "pk", flat=True
+        pending_ids = [i.pk for i in invitations if i.status == InvitationStatus.PENDING]
+        if None in pending_ids:  # a backend that cannot return ids from a bulk insert
+            pending_ids = list(
+                Invitation.objects.filter(
+                    distribution=distribution, status=InvitationStatus.PENDING, leased_until=lease
+                ).values_list("pk", flat=True)
             )
-        )
-        transaction.on_commit(lambda: invitations_enqueue(invitation_ids=pending_ids))
-    return distribution
+        if pending_ids:
+            transaction.on_commit(lambda: invitations_enqueue(invitation_ids=pending_ids))
+    return invitations
 
 
 def invitations_enqueue(*, invitation_ids: Iterable[int]) -> None:
@@ -132,9 +288,27 @@ def invitations_enqueue(*, invitation_ids: Iterable[int]) -> None:
 # ------------------------------------------------------------------ sending one invitation
 
 
+def _scheduled_due(now: datetime) -> Q:
+    return Q(send_after__isnull=True) | Q(send_after__lte=now)
+
+
+def _lease_over(now: datetime) -> Q:
+    return Q(leased_until__isnull=True) | Q(leased_until__lte=now)
+
+
 def _claimable(now: datetime) -> Q:
-    stale_sending = Q(status=InvitationStatus.SENDING, send_after__lte=now)
-    return Q(status=InvitationStatus.PENDING) | stale_sending
+    """What a send task may take: a due PENDING row (its lease belongs to the task that was
+    queued for it), or a SENDING row whose lease ran out (the worker died mid-send)."""
+    pending = Q(status=InvitationStatus.PENDING) & _scheduled_due(now)
+    stale_sending = Q(status=InvitationStatus.SENDING) & _lease_over(now)
+    return pending | stale_sending
+
+
+def _dispatchable(now: datetime) -> Q:
+    """What the dispatcher may queue: due rows nobody holds a lease on."""
+    pending = Q(status=InvitationStatus.PENDING) & _scheduled_due(now) & _lease_over(now)
+    stale_sending = Q(status=InvitationStatus.SENDING) & _lease_over(now)
+    return pending | stale_sending
 
 
 def _message_id(invitation: Invitation) -> str:
@@ -153,6 +327,19 @@ def _survey_title(survey: Survey, language: str) -> str:
     return translated or survey.title
 
 
+def unsubscribe_url(invitation: Invitation) -> str:
+    """The opt-out page of this link (surveys.views_optout); every email must carry it."""
+    return f"{settings.SITE_URL}/s/{invitation.token}/unsubscribe/"
+
+
+def unsubscribe_headers(invitation: Invitation) -> dict[str, str]:
+    """RFC 2369 List-Unsubscribe with RFC 8058 one-click POST, for every survey email."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url(invitation)}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 def invitation_email_build(*, invitation: Invitation) -> EmailMultiAlternatives:
     """The invitation email (plain text and HTML) in the contact's language."""
     contact = invitation.contact
@@ -164,6 +351,7 @@ def invitation_email_build(*, invitation: Invitation) -> EmailMultiAlternatives:
             "survey": invitation.survey,
             "title": _survey_title(invitation.survey, language),
             "url": invitation.url,
+            "unsubscribe_url": unsubscribe_url(invitation),
             "language": language,
             "rtl": language in RTL_LANGUAGES,
         }
@@ -176,10 +364,26 @@ def invitation_email_build(*, invitation: Invitation) -> EmailMultiAlternatives:
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[formataddr((contact.name, contact.email))],
-        headers={"Message-ID": _message_id(invitation)},
+        headers={"Message-ID": _message_id(invitation), **unsubscribe_headers(invitation)},
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def _is_permanent(exc: Exception) -> bool:
+    """A 5xx reply (RFC 5321: permanent) for the message or for every recipient."""
+    if isinstance(exc, SMTPRecipientsRefused):
+        codes = [code for code, _msg in exc.recipients.values()]
+        return bool(codes) and all(code >= 500 for code in codes)
+    code = getattr(exc, "smtp_code", None)
+    return isinstance(code, int) and code >= 500
+
+
+def _release(invitation_id: int, **fields) -> int:
+    """Update a row this process holds in SENDING."""
+    return Invitation.objects.filter(pk=invitation_id, status=InvitationStatus.SENDING).update(
+        **fields
+    )
 
 
 def invitation_send(*, invitation_id: int) -> bool:
@@ -187,11 +391,13 @@ def invitation_send(*, invitation_id: int) -> bool:
 
     Not one atomic block on purpose: the claim must commit before the SMTP conversation so
     that a concurrent or redelivered task sees SENDING, and no lock is held while mailing.
+    The row is marked SENT as soon as the server accepted the message, before QUIT, so the
+    window in which a crash leaves a delivered message unrecorded is one UPDATE long.
     """
     now = timezone.now()
     claimed = Invitation.objects.filter(_claimable(now), pk=invitation_id).update(
         status=InvitationStatus.SENDING,
-        send_after=now + SEND_LEASE,
+        leased_until=now + send_lease(),
         attempts=F("attempts") + 1,
     )
     if not claimed:
@@ -199,31 +405,46 @@ def invitation_send(*, invitation_id: int) -> bool:
 
     invitation = Invitation.objects.select_related("survey", "contact").get(pk=invitation_id)
     if not invitation.survey.is_live:
-        Invitation.objects.filter(pk=invitation_id, status=InvitationStatus.SENDING).update(
-            status=InvitationStatus.SKIPPED, skip_reason=SkipReason.SURVEY_NOT_LIVE
+        reason = SkipReason.SURVEY_NOT_LIVE
+    else:
+        reason = _send_time_skip_reason(invitation, now)
+    if reason:
+        _release(
+            invitation_id, status=InvitationStatus.SKIPPED, skip_reason=reason, leased_until=None
         )
         return False
 
     try:
-        invitation_email_build(invitation=invitation).send()
+        message = invitation_email_build(invitation=invitation)
+        connection = get_connection()
+        connection.open()
+        try:
+            connection.send_messages([message])
+            sent_at = timezone.now()
+            _release(
+                invitation_id,
+                status=InvitationStatus.SENT,
+                sent_at=sent_at,
+                expires_at=sent_at + timedelta(days=invitation.survey.field_period_days),
+                leased_until=None,
+                error="",
+            )
+        finally:
+            try:
+                connection.close()
+            except Exception:  # noqa: BLE001 (the message is sent; QUIT failing changes nothing)
+                logger.debug("Closing the SMTP connection failed", exc_info=True)
     except TRANSIENT_SEND_ERRORS as exc:
+        if _is_permanent(exc):
+            invitation_mark_failed(invitation_id=invitation_id, error=_error_text(exc))
+            raise InvitationUndeliverable(_error_text(exc)) from exc
         # Back in the queue for the task's retry; the lease keeps the dispatcher away meanwhile.
-        Invitation.objects.filter(pk=invitation_id, status=InvitationStatus.SENDING).update(
-            status=InvitationStatus.PENDING, error=_error_text(exc)
-        )
+        _release(invitation_id, status=InvitationStatus.PENDING, error=_error_text(exc))
         raise
     except Exception as exc:
         # A bad address or a template error will fail the same way every time.
         invitation_mark_failed(invitation_id=invitation_id, error=_error_text(exc))
         raise
-
-    sent_at = timezone.now()
-    Invitation.objects.filter(pk=invitation_id, status=InvitationStatus.SENDING).update(
-        status=InvitationStatus.SENT,
-        sent_at=sent_at,
-        expires_at=sent_at + timedelta(days=invitation.survey.field_period_days),
-        error="",
-    )
     return True
 
 
@@ -232,7 +453,12 @@ def invitation_mark_failed(*, invitation_id: int, error: str) -> bool:
     """Give up on an invitation that was not sent; True if it was still open."""
     updated = Invitation.objects.filter(
         pk=invitation_id, status__in=[InvitationStatus.PENDING, InvitationStatus.SENDING]
-    ).update(status=InvitationStatus.FAILED, failed_at=timezone.now(), error=error[:2000])
+    ).update(
+        status=InvitationStatus.FAILED,
+        failed_at=timezone.now(),
+        error=error[:2000],
+        leased_until=None,
+    )
     if updated:
         logger.warning("Invitation %s failed: %s", invitation_id, error[:200])
     return bool(updated)
@@ -245,25 +471,22 @@ def invitation_mark_failed(*, invitation_id: int, error: str) -> bool:
 def invitations_claim_due(*, now: datetime | None = None, limit: int = 1000) -> list[int]:
     """Lease up to `limit` due rows for the dispatcher and return their ids.
 
-    Due: PENDING past `send_after` (scheduled, or queued but lost by the broker) and SENDING past
-    the lease (the worker died mid-send). Rows claimed too often are failed instead.
+    Due: PENDING whose schedule (`send_after`) has come and which nobody holds a lease on
+    (never queued, or queued but lost by the broker), and SENDING past its lease (the worker
+    died mid-send). Rows claimed too often are failed instead. Passing `now` freezes time.
     """
     now = now or timezone.now()
-    Invitation.objects.filter(_claimable(now), attempts__gte=MAX_SEND_ATTEMPTS).exclude(
-        status=InvitationStatus.PENDING, send_after__gt=now
-    ).update(
+    Invitation.objects.filter(_dispatchable(now), attempts__gte=MAX_SEND_ATTEMPTS).update(
         status=InvitationStatus.FAILED,
         failed_at=now,
+        leased_until=None,
         error=f"Gave up after {MAX_SEND_ATTEMPTS} attempts.",
     )
-    due = Invitation.objects.filter(
-        Q(status=InvitationStatus.PENDING, send_after__isnull=True)
-        | Q(status__in=[InvitationStatus.PENDING, InvitationStatus.SENDING], send_after__lte=now)
-    )
+    due = Invitation.objects.filter(_dispatchable(now))
     ids = list(due.order_by("send_after", "pk").values_list("pk", flat=True)[:limit])
     # The lease: until it runs out the dispatcher leaves these rows to the tasks it queues now.
     # Re-filtering on `due` skips a row that a live task claimed in the meantime.
-    due.filter(pk__in=ids).update(status=InvitationStatus.PENDING, send_after=now + SEND_LEASE)
+    due.filter(pk__in=ids).update(status=InvitationStatus.PENDING, leased_until=now + send_lease())
     return ids
 
 

@@ -150,7 +150,7 @@ def test_an_smtp_failure_keeps_the_invitation_pending_with_the_error():
 
     with (
         mock.patch(
-            "django.core.mail.EmailMultiAlternatives.send",
+            "django.core.mail.backends.locmem.EmailBackend.send_messages",
             side_effect=smtplib.SMTPServerDisconnected("gone"),
         ),
         pytest.raises(smtplib.SMTPServerDisconnected),
@@ -179,7 +179,7 @@ def test_the_send_task_marks_the_invitation_failed_after_the_last_retry(eager_er
 
     with (
         mock.patch(
-            "django.core.mail.EmailMultiAlternatives.send",
+            "django.core.mail.backends.locmem.EmailBackend.send_messages",
             side_effect=smtplib.SMTPServerDisconnected("still gone"),
         ),
         mock.patch.object(invitation_send_task, "max_retries", 2),
@@ -245,13 +245,13 @@ def test_the_dispatcher_recovers_a_send_stuck_in_sending_after_the_lease():
         pending=True,
         status=InvitationStatus.SENDING,
         attempts=1,
-        send_after=timezone.now() - timedelta(seconds=1),
+        leased_until=timezone.now() - timedelta(seconds=1),
     )
     in_flight = InvitationFactory(
         pending=True,
         status=InvitationStatus.SENDING,
         attempts=1,
-        send_after=timezone.now() + timedelta(minutes=5),
+        leased_until=timezone.now() + timedelta(minutes=5),
     )
 
     invitations_dispatch_due_task()
