@@ -1,0 +1,130 @@
+"""The anonymous open link of a survey: /s/open/<slug>/ (pulse surveys, typically).
+
+No token and no ledger row, so the guards are of another kind: once per browser (a signed
+cookie plus a session flag; a cleared cookie jar can answer again, which is the nature of an
+anonymous link) and an atomic per-IP counter against floods (429).
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.views.decorators.http import require_http_methods
+
+from .constants import SurveyStatus
+from .decorators import client_ip, public_page_headers
+from .forms import SurveyResponseForm
+from .models import Survey
+from .services.pulse import open_response_submit
+from .services.responses import survey_questions
+from .services.texts import survey_texts
+
+security_logger = logging.getLogger("surveys.security")
+
+TEMPLATES = "surveys/open/"
+SESSION_KEY = "surveys_open_answered"
+COOKIE_SALT = "surveys.open-link.answered"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+def _page(request, template: str, context=None, *, status: int = 200) -> HttpResponse:
+    response = render(request, TEMPLATES + template, context or {}, status=status)
+    response["Content-Language"] = translation.get_language()
+    return response
+
+
+def _cookie_name(survey: Survey) -> str:
+    return f"cem_open_{survey.pk}"
+
+
+def _answered_here(request: HttpRequest, survey: Survey) -> bool:
+    if survey.pk in request.session.get(SESSION_KEY, []):
+        return True
+    value = request.get_signed_cookie(
+        _cookie_name(survey), default=None, salt=COOKIE_SALT, max_age=COOKIE_MAX_AGE
+    )
+    return value == str(survey.pk)
+
+
+def _remember_answered(request: HttpRequest, response: HttpResponse, survey: Survey) -> None:
+    answered = request.session.get(SESSION_KEY, [])
+    request.session[SESSION_KEY] = [*answered, survey.pk][-50:]
+    response.set_signed_cookie(
+        _cookie_name(survey),
+        str(survey.pk),
+        salt=COOKIE_SALT,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        secure=request.is_secure(),
+        samesite="Lax",
+    )
+
+
+def open_link_limit() -> int:
+    return getattr(settings, "CEM_OPEN_LINK_SUBMITS_PER_MINUTE", 10)
+
+
+def _submit_count(request: HttpRequest) -> int:
+    """Count one submission for this IP in this minute; add + incr stay atomic in the cache."""
+    key = f"surveys:open-submit:{client_ip(request)}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=120)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=120)
+        return 1
+
+
+def _language(request: HttpRequest, survey: Survey) -> str:
+    """`?lang=` if offered, else the browser's language if offered, else the default."""
+    supported = dict(settings.LANGUAGES)
+    codes = [survey.default_language, *(survey.languages or [])]
+    offered = [c for c in dict.fromkeys(codes) if isinstance(c, str) and c in supported]
+    requested = request.GET.get("lang", "")
+    if requested in offered:
+        return requested
+    browser = translation.get_language_from_request(request)
+    return browser if browser in offered else survey.default_language
+
+
+@public_page_headers
+@require_http_methods(["GET", "POST"])
+def open_respond(request: HttpRequest, slug: str) -> HttpResponse:
+    survey = Survey.objects.filter(slug=slug[:80], open_link_enabled=True).first()
+    if survey is None or survey.status == SurveyStatus.DRAFT:
+        return _page(request, "not_found.html", status=404)
+    language = _language(request, survey)
+    with translation.override(language):
+        if survey.status != SurveyStatus.LIVE:
+            return _page(request, "closed.html", status=410)
+        if _answered_here(request, survey):
+            return _page(request, "answered.html", status=409)
+        if request.method == "POST" and _submit_count(request) > open_link_limit():
+            security_logger.warning("Open-link submissions rate-limited for %s", client_ip(request))
+            return _page(request, "rate_limited.html", status=429)
+
+        questions = survey_questions(survey=survey)
+        texts = survey_texts(survey=survey, questions=questions, language=language)
+        context = {"texts": texts, "survey": survey}
+        if request.method == "GET":
+            form = SurveyResponseForm(questions=questions, texts=texts)
+            return _page(request, "form.html", {**context, "form": form})
+
+        form = SurveyResponseForm(request.POST, questions=questions, texts=texts)
+        if form.is_valid():
+            try:
+                open_response_submit(survey=survey, answers=form.answers(), language=language)
+            except ValidationError as error:
+                if getattr(error, "code", None) == "not_open":
+                    return _page(request, "closed.html", status=410)
+                form.add_service_errors(error)
+            else:
+                response = _page(request, "thank_you.html", context)
+                _remember_answered(request, response, survey)
+                return response
+        return _page(request, "form.html", {**context, "form": form})
