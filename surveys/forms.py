@@ -4,12 +4,13 @@ open-link variant can reuse it with a subset of questions or other initial value
 from collections.abc import Sequence
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout
+from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from . import logic
 from .constants import SCALE_TYPES, QuestionType
 from .models import Question
 from .services.responses import TEXT_MAX_LENGTH, field_name
@@ -60,22 +61,66 @@ def question_field(question: Question, texts: SurveyTexts) -> forms.Field:
 
 
 class SurveyResponseForm(forms.Form):
-    def __init__(self, *args, questions: Sequence[Question], texts: SurveyTexts, **kwargs):
+    """The questions of one page (or of the whole survey).
+
+    `all_questions` and `prior_answers` (the saved answers of the other pages) let the form
+    apply skip logic: a question its condition skips is neither required nor validated, and
+    its value is dropped. Questions whose condition depends on a question of the same form
+    carry data attributes that survey.js uses to show and hide them as the respondent answers.
+    """
+
+    def __init__(
+        self,
+        *args,
+        questions: Sequence[Question],
+        texts: SurveyTexts,
+        all_questions: Sequence[Question] | None = None,
+        prior_answers: dict | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
+        self.all_questions = list(all_questions) if all_questions is not None else self.questions
+        self.prior_answers = dict(prior_answers or {})
+        on_form = {question.pk: question for question in self.questions}
         layout = []
         for question in self.questions:
             name = field_name(question)
             self.fields[name] = question_field(question, texts)
-            layout.append(Field(name, template=SCALE_TEMPLATE) if question.scale else name)
+            item = Field(name, template=SCALE_TEMPLATE) if question.scale else Field(name)
+            attrs = {"data_question": name}
+            controlling = on_form.get(question.condition_question_id)
+            if controlling is not None:
+                attrs.update(
+                    data_show_if=field_name(controlling),
+                    data_operator=question.condition_operator,
+                    data_value=question.condition_value,
+                )
+            layout.append(Div(item, css_class="survey-item", **attrs))
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(*layout)
 
-    def answers(self) -> dict[int, object]:
-        """Cleaned values keyed by question id, as `response_submit` takes them."""
+    def clean(self):
+        cleaned = super().clean()
+        merged = {**self.prior_answers, **self._values()}
+        shown = {q.pk for q in logic.visible_questions(self.all_questions, merged)}
+        for question in self.questions:
+            if question.pk not in shown:
+                # Skipped by its condition: not required, and whatever was posted is ignored.
+                name = field_name(question)
+                self._errors.pop(name, None)
+                cleaned[name] = None
+        return cleaned
+
+    def _values(self) -> dict[int, object]:
         return {q.pk: self.cleaned_data.get(field_name(q)) for q in self.questions}
+
+    def answers(self) -> dict[int, object]:
+        """Cleaned values keyed by question id, as `response_submit` takes them; invalid or
+        skipped answers are None."""
+        return self._values()
 
     def add_service_errors(self, error: ValidationError) -> None:
         if hasattr(error, "error_dict"):

@@ -2,6 +2,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,7 @@ from .constants import (
     SurveyStatus,
     WaveStatus,
 )
+from .logic import question_logic_errors
 from .querysets import AnswerQuerySet, InvitationQuerySet, ResponseQuerySet, SurveyQuerySet
 
 
@@ -166,6 +168,19 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    def clean(self) -> None:
+        """Skip logic must stay sound (surveys.logic): the admin's question forms call this."""
+        super().clean()
+        if self.survey_id is None:
+            return
+        questions = list(
+            Question.objects.filter(survey_id=self.survey_id).prefetch_related("choices")
+        )
+        errors = question_logic_errors(self, questions)
+        if errors:
+            # Non-field errors: the inline on the survey page does not show the condition fields.
+            raise ValidationError(errors)
 
     @property
     def scale(self) -> tuple[int, int] | None:

@@ -10,4 +10,5 @@ urlpatterns = [
     # Staff pages.
     path("surveys/<int:pk>/preview/", views.preview, name="preview"),
     path("", include("surveys.urls_translations")),
+    path("", include("surveys.urls_optout")),  # /s/<token>/unsubscribe/
 ]

@@ -1,4 +1,11 @@
-"""Answering a personal survey link: resolve the token, mark it opened, store the response."""
+"""Answering a personal survey link: resolve the token, mark it opened, store the response.
+
+A response is stored as soon as the respondent finishes the first page of a multi-page survey:
+status `in_progress`, answers with `submitted_at` NULL (metrics count submitted answers only).
+It is keyed by the invitation (the OneToOne index), so the same link resumes on any device.
+Completion sets the status, stamps `submitted_at` on the response and all its answers,
+completes the invitation and sends `response_completed` after commit, exactly once.
+"""
 
 import enum
 from collections.abc import Mapping
@@ -9,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .. import logic
 from ..constants import (
     SCALE_TYPES,
     InvitationStatus,
@@ -96,8 +104,22 @@ def invitation_mark_opened(*, invitation: Invitation) -> bool:
     return bool(updated)
 
 
+def first_scale_question(survey: Survey) -> Question | None:
+    """The scale question a survey opens with, for one-click answers from the email.
+
+    The first question in order, when it is a scale (NPS, rating, effort, CX) without a
+    condition; links to `<invitation.url>?score=<n>` open the form with n chosen.
+    """
+    question = survey.questions.order_by("page", "position", "id").first()
+    if question is None or question.type not in SCALE_TYPES:
+        return None
+    if question.condition_question_id is not None:
+        return None
+    return question
+
+
 def _is_blank(value: Any) -> bool:
-    return value is None or value == "" or value == [] or value == ()
+    return logic.is_blank(value)
 
 
 def _clean_value(question: Question, value: Any) -> list[dict]:
@@ -134,39 +156,75 @@ def _clean_value(question: Question, value: Any) -> list[dict]:
     return [{"text": value}]
 
 
-def answers_clean(*, questions: list[Question], answers: Mapping) -> list[tuple[Question, dict]]:
-    """Validate answers keyed by question id; errors are keyed by form field name."""
-    by_id = {question.pk: question for question in questions}
-    answers = {getattr(key, "pk", key): value for key, value in answers.items()}
-    unknown = set(answers) - set(by_id)
-    if unknown:
-        raise ValidationError(_("An answer does not belong to this survey."))
+def _normalise(answers: Mapping) -> dict[int, Any]:
+    return {getattr(key, "pk", key): value for key, value in answers.items()}
+
+
+def _validate(
+    *, questions: list[Question], answers: dict, checked: list[Question], required: bool
+) -> tuple[list[tuple[Question, dict]], dict[str, list]]:
+    """Rows and errors for the `checked` questions that are shown, given all `answers`."""
+    shown = {question.pk for question in logic.visible_questions(questions, answers)}
     rows, errors = [], {}
-    for question in questions:
+    for question in checked:
+        if question.pk not in shown:
+            continue  # skipped by its condition: a posted answer is ignored
         value = answers.get(question.pk)
         if _is_blank(value):
-            if question.required:
+            if required and question.required:
                 errors[field_name(question)] = [_("This question needs an answer.")]
             continue
         try:
             rows.extend((question, columns) for columns in _clean_value(question, value))
         except ValidationError as error:
             errors[field_name(question)] = error.messages
+    return rows, errors
+
+
+def answers_clean(*, questions: list[Question], answers: Mapping) -> list[tuple[Question, dict]]:
+    """Validate a whole survey's answers keyed by question id; errors are keyed by form field
+    name. Answers to questions skipped by their condition are dropped; shown required
+    questions must be answered."""
+    by_id = {question.pk: question for question in questions}
+    answers = _normalise(answers)
+    if set(answers) - set(by_id):
+        raise ValidationError(_("An answer does not belong to this survey."))
+    rows, errors = _validate(questions=questions, answers=answers, checked=questions, required=True)
     if errors:
         raise ValidationError(errors)
     return rows
 
 
-@transaction.atomic
-def response_submit(*, invitation: Invitation, answers: Mapping, language: str) -> Response:
-    """Store one completed response with its answers and complete the invitation.
+def response_answers(*, response: Response | None) -> dict[int, Any]:
+    """The stored answers of a response in the shape `response_submit` takes."""
+    if response is None:
+        return {}
+    answers: dict[int, Any] = {}
+    rows = response.answers.values_list(
+        "question_id", "question_type", "number", "choice__value", "text"
+    )
+    for question_id, question_type, number, choice_value, text in rows.order_by(
+        "choice__position", "id"
+    ):
+        if question_type in SCALE_TYPES:
+            answers[question_id] = number
+        elif question_type == QuestionType.MULTIPLE_CHOICE:
+            answers.setdefault(question_id, []).append(choice_value)
+        elif question_type == QuestionType.SINGLE_CHOICE:
+            answers[question_id] = choice_value
+        else:
+            answers[question_id] = text
+    return answers
 
-    `answers` maps question ids to an int (scales), a Choice.value (single choice), a list of
-    Choice.values (multiple choice) or a string (free text).
-    """
-    # The row lock serialises concurrent submits; the OneToOne index is the real guard.
+
+def response_for_invitation(*, invitation: Invitation) -> Response | None:
+    return Response.objects.filter(invitation=invitation).first()
+
+
+def _locked_invitation(invitation: Invitation) -> Invitation:
+    # The row lock serialises concurrent saves and submits; the OneToOne index is the real guard.
     invitation = (
-        Invitation.objects.select_for_update(of=("self",))
+        Invitation.objects.select_for_update()
         .select_related("survey", "contact", "distribution", "event")
         .get(pk=invitation.pk)
     )
@@ -175,10 +233,11 @@ def response_submit(*, invitation: Invitation, answers: Mapping, language: str) 
         raise ResponseAlreadySubmitted
     if state != LinkState.VALID:
         raise InvitationNotAnswerable
+    return invitation
 
+
+def _new_response(invitation: Invitation, *, status: str, language: str, now=None) -> Response:
     survey = invitation.survey
-    rows = answers_clean(questions=survey_questions(survey=survey), answers=answers)
-    now = timezone.now()
     response = Response(
         survey=survey,
         invitation=invitation,
@@ -188,31 +247,124 @@ def response_submit(*, invitation: Invitation, answers: Mapping, language: str) 
         touch_point_id=survey.touch_point_id,
         event=invitation.event,
         attributes=dict(invitation.event.attributes) if invitation.event else {},
-        status=ResponseStatus.COMPLETED,
+        status=status,
         language=language,
         submitted_at=now,
     )
     # Uniqueness is left to the database so that the race loser gets IntegrityError.
     response.full_clean(validate_unique=False)
-    try:
-        with transaction.atomic():
-            response.save()
-    except IntegrityError as error:
-        raise ResponseAlreadySubmitted from error
+    return response
 
-    Answer.objects.bulk_create(
+
+def _answer_rows(response: Response, rows, *, submitted_at) -> list[Answer]:
+    return [
         Answer(
             response=response,
             question=question,
             question_type=question.type,
-            survey=survey,
+            survey_id=response.survey_id,
             account_id=response.account_id,
             touch_point_id=response.touch_point_id,
-            submitted_at=now,
+            submitted_at=submitted_at,
             **columns,
         )
         for question, columns in rows
+    ]
+
+
+@transaction.atomic
+def response_page_save(
+    *, invitation: Invitation, page: int, answers: Mapping, language: str, partial: bool = False
+) -> Response:
+    """Store the answers of one page of a multi-page survey in the in-progress response.
+
+    `answers` holds the page's questions (blank values clear an answer). `partial` (going
+    back) keeps whatever is valid and does not require answers. Answers of questions that the
+    new answers skip, anywhere in the survey, are removed.
+    """
+    invitation = _locked_invitation(invitation)
+    response = Response.objects.filter(invitation=invitation).first()
+    if response is not None and response.status != ResponseStatus.IN_PROGRESS:
+        raise ResponseAlreadySubmitted
+    questions = survey_questions(survey=invitation.survey)
+    on_page = [question for question in questions if question.page == page]
+    posted = _normalise(answers)
+    if set(posted) - {question.pk for question in on_page}:
+        raise ValidationError(_("An answer does not belong to this page."))
+
+    merged = {**response_answers(response=response), **posted}
+    rows, errors = _validate(
+        questions=questions, answers=merged, checked=on_page, required=not partial
     )
+    if errors and not partial:
+        raise ValidationError(errors)
+    valid_ids = {question.pk for question, _columns in rows}
+    merged.update({pk: None for pk in posted if pk not in valid_ids})
+    shown = {question.pk for question in logic.visible_questions(questions, merged)}
+
+    if response is None:
+        response = _new_response(invitation, status=ResponseStatus.IN_PROGRESS, language=language)
+        try:
+            with transaction.atomic():
+                response.save()
+        except IntegrityError as error:  # completed meanwhile by another request
+            raise ResponseAlreadySubmitted from error
+    elif response.language != language:
+        response.language = language
+        response.save(update_fields=["language"])
+
+    stale = response.answers.filter(question__in=on_page) | response.answers.exclude(
+        question__in=shown
+    )
+    stale.delete()
+    Answer.objects.bulk_create(_answer_rows(response, rows, submitted_at=None))
+    return response
+
+
+@transaction.atomic
+def response_submit(*, invitation: Invitation, answers: Mapping, language: str) -> Response:
+    """Complete the invitation's response with `answers` and the saved in-progress answers.
+
+    `answers` maps question ids to an int (scales), a Choice.value (single choice), a list of
+    Choice.values (multiple choice) or a string (free text); they override saved answers of
+    the same questions. The whole survey is validated: answers to skipped questions are
+    dropped and every shown required question must be answered. A completed response is
+    final: a second submit, or the loser of a concurrent one, raises ResponseAlreadySubmitted.
+    """
+    invitation = _locked_invitation(invitation)
+    response = Response.objects.filter(invitation=invitation).first()
+    if response is not None and response.status != ResponseStatus.IN_PROGRESS:
+        raise ResponseAlreadySubmitted
+
+    survey = invitation.survey
+    questions = survey_questions(survey=survey)
+    merged = {**response_answers(response=response), **_normalise(answers)}
+    rows = answers_clean(questions=questions, answers=merged)
+    now = timezone.now()
+    if response is None:
+        response = _new_response(
+            invitation, status=ResponseStatus.COMPLETED, language=language, now=now
+        )
+        try:
+            with transaction.atomic():
+                response.save()
+        except IntegrityError as error:
+            raise ResponseAlreadySubmitted from error
+    else:
+        # Conditional update: of two concurrent completions exactly one changes the row.
+        completed = Response.objects.filter(
+            pk=response.pk, status=ResponseStatus.IN_PROGRESS
+        ).update(status=ResponseStatus.COMPLETED, submitted_at=now, language=language)
+        if not completed:
+            raise ResponseAlreadySubmitted
+        response.status, response.submitted_at, response.language = (
+            ResponseStatus.COMPLETED,
+            now,
+            language,
+        )
+        response.answers.all().delete()
+
+    Answer.objects.bulk_create(_answer_rows(response, rows, submitted_at=now))
     invitation.status = InvitationStatus.COMPLETED
     invitation.completed_at = now
     invitation.save(update_fields=["status", "completed_at"])

@@ -3,15 +3,42 @@
 Keys are shared with SurveyTranslation rows: `title`, `intro`, `thank_you`,
 `question:<id>:<field>` and `choice:<id>:label`. Language switching and translation export
 build on `survey_source_texts` and `survey_texts`, so keep every key defined here.
+
+Piping: texts may name fields of the invited contact, its account or the touch-point event,
+written `{contact.name}`, `{contact.first_name}`, `{contact.role}`, `{account.name}`,
+`{event.external_id}`, `{event.occurred_at}`, `{event.touch_point}` or any key of the event's
+attributes (`{event.technician}`). Substitution is a regular expression over plain text, never
+a template engine. A placeholder of a known source (contact, account, event) whose field is
+unknown or empty becomes blank; anything else in braces (`{price}`) is left as written. Values
+are plain text: templates escape labels, and rich texts (intro, thank-you) are sanitized
+first and get HTML-escaped values.
 """
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+import dataclasses
+import re
+from collections.abc import Callable, Iterable
 
-from ..models import Question, Survey, SurveyTranslation
+import nh3
+from django.conf import settings
+from django.utils import formats
+from django.utils.html import escape, linebreaks
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from ..models import Invitation, Question, Survey, SurveyTranslation
 
 SURVEY_FIELDS = ("title", "intro", "thank_you")
 QUESTION_FIELDS = ("text", "help_text", "min_label", "max_label")
+RICH_FIELDS = ("intro", "thank_you")
+
+PLACEHOLDER = re.compile(r"\{(contact|account|event)\.([A-Za-z_][A-Za-z0-9_]{0,60})\}")
+PIPED_VALUE_MAX_LENGTH = 200
+
+ALLOWED_TAGS = {"a", "b", "br", "em", "i", "li", "ol", "p", "strong", "ul"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+
+Lookup = Callable[[str, str], str]
 
 
 def question_key(question_id: int, field: str) -> str:
@@ -22,20 +49,108 @@ def choice_key(choice_id: int) -> str:
     return f"choice:{choice_id}:label"
 
 
-@dataclass(frozen=True)
+def sanitize_rich_text(text: str) -> str:
+    """Staff-authored intro and thank-you text may hold simple markup: allowlist it."""
+    if "<" not in text:
+        # Plain text: keep the author's paragraphs and line breaks.
+        text = linebreaks(escape(text))
+    return nh3.clean(
+        text,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+    )
+
+
+def pipe_text(text: str, lookup: Lookup | None, *, html: bool = False) -> str:
+    """Fill `{source.field}` placeholders; `html` escapes the values (for sanitized HTML)."""
+    if lookup is None or "{" not in text:
+        return text
+
+    def replace(match: re.Match) -> str:
+        value = lookup(match.group(1), match.group(2))[:PIPED_VALUE_MAX_LENGTH]
+        return escape(value) if html else value
+
+    return PLACEHOLDER.sub(replace, text)
+
+
+def _plain(value) -> str:
+    if value is None or isinstance(value, dict | list | tuple):
+        return ""
+    return " ".join(str(value).split())
+
+
+def invitation_piping(invitation: Invitation) -> Lookup:
+    """Values for the placeholders of one invitation (contact, account and event)."""
+    contact = invitation.contact
+    event = invitation.event
+    values = {
+        ("contact", "name"): contact.name,
+        ("contact", "first_name"): (contact.name.split() or [""])[0],
+        ("contact", "role"): contact.role,
+        ("account", "name"): contact.account.name,
+    }
+    if event is not None:
+        attributes = event.attributes if isinstance(event.attributes, dict) else {}
+        values.update({("event", str(key)): value for key, value in attributes.items()})
+        values[("event", "external_id")] = event.external_id
+        values[("event", "occurred_at")] = formats.date_format(event.occurred_at, "DATE_FORMAT")
+        values[("event", "touch_point")] = event.touch_point.name
+
+    def lookup(source: str, name: str) -> str:
+        return _plain(values.get((source, name)))
+
+    return lookup
+
+
+def sample_piping() -> Lookup:
+    """Preview: plausible sample values, and `[field]` for event attributes."""
+    samples = {
+        ("contact", "name"): gettext("Alex Sample"),
+        ("contact", "first_name"): gettext("Alex"),
+        ("contact", "role"): gettext("Operations manager"),
+        ("account", "name"): gettext("Sample Company Ltd"),
+        ("event", "external_id"): "EVT-12345",
+    }
+
+    def lookup(source: str, name: str) -> str:
+        return samples.get((source, name), f"[{name}]")
+
+    return lookup
+
+
+@dataclasses.dataclass(frozen=True)
 class SurveyTexts:
     language: str
     texts: dict[str, str]
+    piping: Lookup | None = dataclasses.field(default=None, compare=False)
 
     def __getitem__(self, key: str) -> str:
         # KeyError on unknown keys lets templates fall back to attributes (`texts.language`).
-        return self.texts[key]
+        return pipe_text(self.texts[key], self.piping)
 
     def question(self, question: Question, field: str) -> str:
-        return self.texts.get(question_key(question.pk, field), "")
+        return pipe_text(self.texts.get(question_key(question.pk, field), ""), self.piping)
 
     def choice(self, choice) -> str:
-        return self.texts.get(choice_key(choice.pk), "")
+        return pipe_text(self.texts.get(choice_key(choice.pk), ""), self.piping)
+
+    def rich(self, key: str) -> SafeString:
+        """Sanitized HTML of a rich text with piped, escaped values."""
+        text = self.texts.get(key, "")
+        if not text:
+            return mark_safe("")  # noqa: S308 - empty string
+        html = pipe_text(sanitize_rich_text(text), self.piping, html=True)
+        return mark_safe(html)  # noqa: S308 - nh3 allowlist output plus escaped values
+
+    @property
+    def intro_html(self) -> SafeString:
+        return self.rich("intro")
+
+    @property
+    def thank_you_html(self) -> SafeString:
+        return self.rich("thank_you")
 
 
 def survey_source_texts(*, survey: Survey, questions: Iterable[Question]) -> dict[str, str]:
@@ -49,10 +164,29 @@ def survey_source_texts(*, survey: Survey, questions: Iterable[Question]) -> dic
     return texts
 
 
-def survey_texts(*, survey: Survey, questions: Iterable[Question], language: str) -> SurveyTexts:
+def survey_texts(
+    *,
+    survey: Survey,
+    questions: Iterable[Question],
+    language: str,
+    piping: Lookup | None = None,
+) -> SurveyTexts:
+    """Texts in `language`, each missing or empty translation falling back to the source.
+
+    Without `piping` placeholders are left as written (exports, admin); respondent pages pass
+    `invitation_piping(invitation)`, the preview `sample_piping()`.
+    """
     texts = survey_source_texts(survey=survey, questions=questions)
     translated = SurveyTranslation.objects.filter(
         survey=survey, language=language, key__in=list(texts)
     ).exclude(text="")
     texts.update(translated.values_list("key", "text"))
-    return SurveyTexts(language=language, texts=texts)
+    return SurveyTexts(language=language, texts=texts, piping=piping)
+
+
+def survey_language_codes(survey: Survey) -> list[str]:
+    """The languages a respondent may choose: the survey's default language first, then the
+    survey's other languages that the site supports."""
+    supported = dict(settings.LANGUAGES)
+    codes = [survey.default_language, *(survey.languages or [])]
+    return [code for code in dict.fromkeys(codes) if isinstance(code, str) and code in supported]

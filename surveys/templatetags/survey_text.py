@@ -1,28 +1,13 @@
 """Staff-authored survey text (intro, thank-you) may hold simple markup: allowlist it."""
 
-import nh3
 from django import template
-from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
+
+from ..services.texts import sanitize_rich_text
 
 register = template.Library()
 
-ALLOWED_TAGS = {"a", "b", "br", "em", "i", "li", "ol", "p", "strong", "ul"}
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
-ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
-
-
-def sanitize_rich_text(text: str) -> str:
-    if "<" not in text:
-        # Plain text: keep the author's paragraphs and line breaks.
-        text = linebreaks(escape(text))
-    return nh3.clean(
-        text,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=ALLOWED_URL_SCHEMES,
-        link_rel="noopener noreferrer",
-    )
+__all__ = ["rich_text", "sanitize_rich_text"]
 
 
 @register.filter
