@@ -1,0 +1,74 @@
+"""Public opt-out page: /s/<token>/unsubscribe/ from the link and header of every email.
+
+GET shows a confirmation (link scanners prefetch GETs, so a GET changes nothing); any POST opts
+the contact out, which also serves RFC 8058 one-click unsubscribes
+(`List-Unsubscribe=One-Click`) that mail providers post without a CSRF token. The token is the
+credential, so the view is CSRF-exempt: whoever can post it can read the email anyway.
+"""
+
+import functools
+import logging
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+from .decorators import client_ip, public_page_headers, token_guess_record, token_guesses_exceeded
+from .services.optout import contact_opt_out, invitation_for_optout
+
+security_logger = logging.getLogger("surveys.security")
+logger = logging.getLogger(__name__)
+
+
+def _page(request, template: str, context=None, *, status: int = 200) -> HttpResponse:
+    response = render(request, template, context or {}, status=status)
+    response["Content-Language"] = translation.get_language()
+    return response
+
+
+def _no_referrer(view):
+    """Stricter than the answering pages' `same-origin`: this page needs no CSRF Origin check,
+    so the token-bearing URL is never sent as a Referer, not even to our own site."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapper
+
+
+@csrf_exempt
+@_no_referrer
+@public_page_headers
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    if token_guesses_exceeded(request):
+        security_logger.warning("Opt-out lookups rate-limited for %s", client_ip(request))
+        return _page(request, "surveys/respond/rate_limited.html", status=429)
+    invitation = invitation_for_optout(token=token)
+    if invitation is None:
+        # The same page and status as the survey link's, and never the token in the log.
+        count = token_guess_record(request)
+        security_logger.warning(
+            "Invalid opt-out link requested from %s (%s, %d this minute)",
+            client_ip(request),
+            request.method,
+            count,
+        )
+        return _page(request, "surveys/respond/invalid.html", status=404)
+
+    contact = invitation.contact
+    with translation.override(contact.language):
+        if request.method == "POST":
+            skipped = contact_opt_out(contact=contact)
+            logger.info("Contact %s opted out; %s waiting links skipped", contact.pk, skipped)
+            return _page(request, "surveys/optout/done.html")
+        return _page(
+            request,
+            "surveys/optout/confirm.html",
+            {"already": contact.opted_out, "email": contact.email},
+        )
