@@ -1,7 +1,5 @@
 """A small transaction survey translated into every language the product offers."""
 
-import pytest
-
 from surveys.constants import QuestionType
 from surveys.models import Question, Survey, SurveyTranslation
 from tests.factories import (
@@ -117,13 +115,11 @@ def choose_scale(page, question: Question, value: int) -> None:
     page.locator(f"label[for='{radio.get_attribute('id')}']").click()
 
 
-def xfail_if_chromium_cannot_post(response) -> None:
+def assert_chromium_can_post(response) -> None:
     """Chromium sends `Origin: null` with a form post from a page served with
     `Referrer-Policy: no-referrer`, and Django's CSRF check refuses that origin: respondents
-    could not submit at all. Until the public pages send `same-origin` instead (which still
-    keeps the token from other sites), tests that post are expected to fail, loudly."""
-    if response.headers.get("referrer-policy") == "no-referrer":
-        pytest.xfail(
-            "surveys/decorators.py sends Referrer-Policy: no-referrer, so Chromium posts "
-            "Origin: null and CSRF refuses every answer; send same-origin instead"
-        )
+    could not submit at all. The public pages send `same-origin` (still no token to other
+    sites); fail with the reason rather than with a bare 403 if that ever regresses."""
+    assert response.headers.get("referrer-policy") != "no-referrer", (
+        "Referrer-Policy: no-referrer makes Chromium post Origin: null; CSRF refuses the post"
+    )

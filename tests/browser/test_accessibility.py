@@ -5,10 +5,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from .survey_data import (
+    assert_chromium_can_post,
     choose_scale,
     invitation_in,
     translated_survey,
-    xfail_if_chromium_cannot_post,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +34,7 @@ def test_survey_page_form_errors_and_thank_you_page_pass_axe(page, language):
     opened = page.goto(f"/s/{invitation.token}/")
     assert blocking_violations(page) == []
 
-    xfail_if_chromium_cannot_post(opened)
+    assert_chromium_can_post(opened)
     page.locator("button.survey-submit").click()
     expect(page.locator("#error-summary")).to_be_visible()
     assert blocking_violations(page) == []
