@@ -159,6 +159,28 @@ def visible_pages(questions: Iterable, answers: Mapping[int, Any]) -> list[int]:
     return sorted({question.page for question in visible_questions(questions, answers)})
 
 
+def expected_pages(questions: Iterable, answers: Mapping[int, Any]) -> list[int]:
+    """Pages shown or still undecided (their condition waits on an unanswered question): the
+    length of the survey as a progress bar should announce it."""
+    answers = {getattr(key, "pk", key): value for key, value in answers.items()}
+    state: dict[int, str] = {}  # question id -> "shown", "maybe" or "hidden"
+    pages = set()
+    for question in ordered(questions):
+        ref = question.condition_question_id
+        if ref is None:
+            current = "shown"
+        elif state.get(ref, "hidden") == "hidden":
+            current = "hidden"
+        elif state[ref] == "maybe" or is_blank(answers.get(ref)):
+            current = "maybe"
+        else:
+            current = "shown" if question_is_shown(question, answers) else "hidden"
+        state[question.pk] = current
+        if current != "hidden":
+            pages.add(question.page)
+    return sorted(pages)
+
+
 def page_after(questions: Iterable, answers: Mapping[int, Any], page: int) -> int | None:
     return next((p for p in visible_pages(questions, answers) if p > page), None)
 

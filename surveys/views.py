@@ -218,8 +218,8 @@ class _Respondent:
         return next((q.page for q in self.questions if q.pk == question_id), None)
 
     def render(self, request, form: SurveyResponseForm, page: int) -> HttpResponse:
-        pages = self.pages
         answers = {**self.saved}
+        pages = logic.expected_pages(self.questions, answers) or [page]
         position = pages.index(page) + 1 if page in pages else 1
         context = {
             "form": form,
