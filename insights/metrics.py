@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from surveys.constants import Quadrant
+
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
 CSAT_SATISFIED_MIN = 4
@@ -70,3 +72,26 @@ METRICS: dict[str, MetricDef] = {
     "ces": MetricDef("ces", _("Customer effort (mean, 1-7)"), (1, 7), True, mean),
     "cx_index": MetricDef("cx_index", _("CX index"), (0, 100), True, cx_index),
 }
+
+
+# ------------------------------------------------------------------ customer matrix
+
+HIGH_BILLED_ABOVE = 10_000_000
+HIGH_SATISFACTION_NPS_MIN = 0
+
+
+def quadrant(billed: float | None, satisfaction: float | None) -> str | None:
+    """The account's quadrant of the customer matrix, or None without a satisfaction score.
+
+    High billing: latest billed revenue above 10 million (the HiTouch rule). Satisfaction is
+    the account's NPS; high means at least 0, i.e. at least as many promoters as detractors.
+    Model = high/high, At risk = high billing/low satisfaction, Growth = low billing/high
+    satisfaction, Dangling = low/low.
+    """
+    if satisfaction is None:
+        return None
+    high_billing = (billed or 0) > HIGH_BILLED_ABOVE
+    high_satisfaction = satisfaction >= HIGH_SATISFACTION_NPS_MIN
+    if high_billing:
+        return Quadrant.MODEL if high_satisfaction else Quadrant.AT_RISK
+    return Quadrant.GROWTH if high_satisfaction else Quadrant.DANGLING

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.admin import ContactAdmin
 from customers.models import Contact
 
-from .constants import InvitationStatus
+from .constants import InvitationStatus, SurveyKind
 from .forms_admin import ChooseSurveyForm, SendSurveyForm, SurveyFromTemplateForm
 from .models import (
     Answer,
@@ -35,8 +36,11 @@ from .selectors.invitations import (
     send_audience,
     survey_send_progress,
 )
+from .selectors.waves import wave_coverage, wave_list, wave_progress, wave_response_rate
 from .services.invitations import distribution_create
+from .services.pulse import pulse_send, segment_matched_count
 from .services.templates import survey_create_from_template
+from .services.waves import wave_send_reminders, wave_start_or_get
 
 # The columns shown wherever send progress appears, in funnel order.
 PROGRESS_COLUMNS = (
@@ -426,6 +430,7 @@ class WaveInline(admin.TabularInline):
     fields = ("name", "period_start", "opens_at", "closes_at", "status", "distribution")
     readonly_fields = ("distribution",)
     extra = 0
+    show_change_link = True
 
 
 @admin.register(RelationshipProgramme)
@@ -435,22 +440,296 @@ class RelationshipProgrammeAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     filter_horizontal = ("vertical_markets",)
     inlines = (WaveInline,)
+    actions = ("start_wave_now",)
+
+    @admin.action(description=_("Start a wave now (current period)"))
+    def start_wave_now(self, request: HttpRequest, queryset: QuerySet[RelationshipProgramme]):
+        if not request.user.has_perm("surveys.add_wave"):
+            raise PermissionDenied
+        for programme in queryset.select_related("survey"):
+            try:
+                wave, created = wave_start_or_get(programme=programme, started_by=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    _("%(programme)s: no wave started: %(error)s")
+                    % {"programme": programme, "error": " ".join(error.messages)},
+                    messages.ERROR,
+                )
+                continue
+            if created:
+                self.message_user(
+                    request, _("Started %(wave)s.") % {"wave": wave}, messages.SUCCESS
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("%(wave)s already exists for this period; nothing was sent.")
+                    % {"wave": wave},
+                    messages.WARNING,
+                )
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{value}%"
+
+
+@admin.register(Wave)
+class WaveAdmin(admin.ModelAdmin):
+    """Per-wave progress: invited, sent, completed, response rate and coverage."""
+
+    list_display = (
+        "name",
+        "programme",
+        "period_start",
+        "status",
+        "closes_at",
+        "invited",
+        "sent",
+        "completed",
+        "rate",
+        "coverage_accounts",
+        "coverage_billed",
+    )
+    list_filter = ("status", "programme")
+    search_fields = ("name", "programme__name")
+    date_hierarchy = "period_start"
+    actions = ("send_reminders_now",)
+    fields = (
+        "programme",
+        "name",
+        "period_start",
+        "opens_at",
+        "closes_at",
+        "status",
+        "distribution",
+        "progress",
+        "coverage",
+        "results_link",
+    )
+    readonly_fields = (
+        "programme",
+        "period_start",
+        "opens_at",
+        "status",
+        "distribution",
+        "progress",
+        "coverage",
+        "results_link",
+    )
+
+    def get_queryset(self, request):
+        return wave_list()
+
+    def has_add_permission(self, request) -> bool:
+        return False  # waves are started by the schedule or the programme's action
+
+    @admin.display(description=_("invited"), ordering="total")
+    def invited(self, wave: Wave) -> int:
+        return wave.total
+
+    @admin.display(description=_("sent"), ordering="delivered")
+    def sent(self, wave: Wave) -> int:
+        return wave.delivered
+
+    @admin.display(description=_("completed"))
+    def completed(self, wave: Wave) -> int:
+        return getattr(wave, InvitationStatus.COMPLETED)
+
+    @admin.display(description=_("response rate"))
+    def rate(self, wave: Wave) -> str:
+        return _percent(wave_response_rate(wave))
+
+    @admin.display(description=_("accounts covered"))
+    def coverage_accounts(self, wave: Wave) -> str:
+        return _percent(wave_coverage(wave=wave).accounts_share)
+
+    @admin.display(description=_("billed revenue covered"))
+    def coverage_billed(self, wave: Wave) -> str:
+        return _percent(wave_coverage(wave=wave).billed_share)
+
+    @admin.display(description=_("progress"))
+    def progress(self, wave: Wave) -> str:
+        return _progress_table(wave_progress(wave=wave)) if wave.distribution_id else "–"
+
+    @admin.display(description=_("coverage"))
+    def coverage(self, wave: Wave) -> str:
+        cover = wave_coverage(wave=wave)
+        return format_html(
+            "{} / {} {} ({}) · {} / {} {} ({})",
+            cover.accounts_answered,
+            cover.accounts,
+            _("accounts"),
+            _percent(cover.accounts_share),
+            cover.billed_answered,
+            cover.billed,
+            _("billed"),
+            _percent(cover.billed_share),
+        )
+
+    @admin.display(description=_("results"))
+    def results_link(self, wave: Wave) -> str:
+        try:
+            url = reverse("insights:programme_waves", args=[wave.programme_id])
+        except NoReverseMatch:
+            return "–"
+        return format_html('<a href="{}">{}</a>', url, _("Compare the programme's waves"))
+
+    @admin.action(description=_("Send reminders to non-respondents now"))
+    def send_reminders_now(self, request: HttpRequest, queryset: QuerySet[Wave]):
+        if not request.user.has_perm("surveys.change_wave"):
+            raise PermissionDenied
+        sent = sum(wave_send_reminders(wave=wave) for wave in queryset.select_related("programme"))
+        self.message_user(
+            request, _("%(count)s reminders sent.") % {"count": sent}, messages.SUCCESS
+        )
+
+
+class PulseSendForm(forms.Form):
+    survey = forms.ModelChoiceField(
+        label=_("Pulse survey"),
+        queryset=Survey.objects.live().filter(kind=SurveyKind.PULSE).order_by("title"),
+        help_text=_("Live pulse surveys only."),
+    )
 
 
 @admin.register(PulseSegment)
 class PulseSegmentAdmin(admin.ModelAdmin):
-    list_display = ("name", "key_contacts_only", "sample_size", "created_at")
+    list_display = ("name", "key_contacts_only", "sample_size", "seed", "created_at")
     search_fields = ("name",)
     filter_horizontal = ("vertical_markets", "touch_points")
+    readonly_fields = ("matched",)
+    actions = ("send_pulse",)
+    fieldsets = (
+        (None, {"fields": ("name", "matched")}),
+        (
+            _("Who"),
+            {
+                "fields": (
+                    "vertical_markets",
+                    "quadrants",
+                    "roles",
+                    "languages",
+                    "key_contacts_only",
+                )
+            },
+        ),
+        (
+            _("Touch points experienced"),
+            {"fields": ("touch_points", "experienced_since", "experienced_until")},
+        ),
+        (_("Sample"), {"fields": ("sample_size", "seed")}),
+    )
+
+    @admin.display(description=_("matching contacts"))
+    def matched(self, segment: PulseSegment) -> str:
+        if segment.pk is None:
+            return "–"
+        try:
+            count = segment_matched_count(segment=segment)
+        except ValidationError as error:
+            return " ".join(error.messages)
+        return str(count)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:object_id>/send-pulse/",
+                view(self.send_pulse_view),
+                name="surveys_pulsesegment_send",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description=_("Send a pulse survey…"))
+    def send_pulse(self, request: HttpRequest, queryset: QuerySet[PulseSegment]):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one segment."), messages.WARNING)
+            return None
+        return HttpResponseRedirect(
+            reverse("admin:surveys_pulsesegment_send", args=[queryset.get().pk])
+        )
+
+    def send_pulse_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        segment = get_object_or_404(PulseSegment, pk=object_id)
+        if not request.user.has_perm("surveys.add_distribution"):
+            raise PermissionDenied
+        form = PulseSendForm(request.POST or None)
+        matched, error = None, None
+        try:
+            matched = segment_matched_count(segment=segment)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        if request.method == "POST" and form.is_valid():
+            try:
+                distribution = pulse_send(
+                    survey=form.cleaned_data["survey"], segment=segment, created_by=request.user
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return _send_created(self, request, distribution)
+        sample = None
+        if matched is not None:
+            sample = min(matched, segment.sample_size) if segment.sample_size else matched
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": segment,
+            "title": _("Send a pulse to “%(segment)s”") % {"segment": segment},
+            "form": form,
+            "matched": matched,
+            "sample": sample,
+            "segment_error": error,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/surveys/pulsesegment/send_pulse.html", context)
 
 
 @admin.register(Inquiry)
 class InquiryAdmin(admin.ModelAdmin):
-    list_display = ("title", "kind", "held_on", "account", "survey")
-    list_filter = ("kind",)
-    search_fields = ("title", "themes", "notes")
+    list_display = ("title", "kind", "held_on", "account", "survey", "themes")
+    list_filter = ("kind", "held_on", ("account", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "themes", "notes", "participants")
     raw_id_fields = ("account", "survey")
+    list_select_related = ("account", "survey")
     date_hierarchy = "held_on"
+    readonly_fields = ("created_by", "created_at")
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class InquiryInline(admin.TabularInline):
+    """Interviews and focus groups beside the pulse survey they relate to (edited on their own)."""
+
+    model = Inquiry
+    fields = ("title", "kind", "held_on", "account", "themes")
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    verbose_name_plural = _("related inquiries (interviews, focus groups)")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class SurveyWithResearchAdmin(SurveyAdmin):
+    """Pulse surveys show their related inquiries; added from here to keep the research admin
+    in one section."""
+
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        if obj is not None and obj.kind == SurveyKind.PULSE:
+            return (*inlines, InquiryInline)
+        return inlines
+
+
+admin.site.unregister(Survey)
+admin.site.register(Survey, SurveyWithResearchAdmin)
 
 
 # ------------------------------------------------------------------ contacts: send a survey

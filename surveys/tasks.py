@@ -64,3 +64,39 @@ def invitations_dispatch_due_task() -> int:
     if queued or expired:
         logger.info("Dispatched %s invitations, expired %s", queued, expired)
     return queued
+
+
+# ====================================================================================
+# Relationship waves (present patterns): thin tasks over surveys.services.waves, run daily
+# by beat (CELERY_BEAT_SCHEDULE). Each is idempotent: a wave is unique per period, reminders
+# and closes are claimed with conditional UPDATEs, so a doubled or restarted beat is harmless.
+# ====================================================================================
+
+
+@shared_task(acks_late=True)
+def programmes_start_due_task() -> int:
+    from django.utils import timezone
+
+    from .services.waves import programmes_start_due
+
+    started = programmes_start_due(today=timezone.localdate())
+    if started:
+        logger.info("Started %s relationship waves", len(started))
+    return len(started)
+
+
+@shared_task(acks_late=True)
+def waves_send_reminders_task() -> int:
+    from .services.waves import waves_send_due_reminders
+
+    return waves_send_due_reminders()
+
+
+@shared_task(acks_late=True)
+def waves_close_due_task() -> int:
+    from .services.waves import waves_close_due
+
+    closed = waves_close_due()
+    if closed:
+        logger.info("Closed %s relationship waves", closed)
+    return closed

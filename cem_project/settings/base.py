@@ -4,6 +4,7 @@ default that runs the product embedded (SQLite, filesystem broker, mail to files
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -171,6 +172,20 @@ CELERY_BEAT_SCHEDULE = {
     "dispatch-due-invitations": {
         "task": "surveys.tasks.invitations_dispatch_due_task",
         "schedule": env.float("DISPATCH_INTERVAL_SECONDS", default=15.0),
+    },
+    # Relationship waves, daily: close what is over, start what is due, then remind. Each task
+    # is idempotent (one wave per programme and period), so a restarted or doubled beat is safe.
+    "waves-close-due": {
+        "task": "surveys.tasks.waves_close_due_task",
+        "schedule": crontab(minute=15, hour=0),
+    },
+    "programmes-start-due": {
+        "task": "surveys.tasks.programmes_start_due_task",
+        "schedule": crontab(minute=30, hour=0),
+    },
+    "waves-send-reminders": {
+        "task": "surveys.tasks.waves_send_reminders_task",
+        "schedule": crontab(minute=0, hour=8),
     },
 }
 
