@@ -1,11 +1,18 @@
+import re
+
 import django_filters
 from django import forms
+from django.db.models.fields.json import KeyTextTransform
 from django.utils.translation import gettext_lazy as _
+from rest_framework.exceptions import ValidationError
 
 from ..models import Response, Survey
 from ..selectors.responses import day_start
 
 MAX_ID = 2**63 - 1
+ATTRIBUTE_PREFIX = "attr."
+ATTRIBUTE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
+MAX_ATTRIBUTE_FILTERS = 5
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -49,3 +56,26 @@ class ResponseFilterSet(django_filters.FilterSet):
 
     def filter_until(self, queryset, name, value):
         return queryset.filter(submitted_at__lt=day_start(value, days_after=1))
+
+    def filter_queryset(self, queryset):
+        return attributes_filter(super().filter_queryset(queryset), self.data)
+
+
+def attributes_filter(queryset, params):
+    """`?attr.technician=Kim`: responses whose event attribute equals the text given.
+
+    The name is matched against a pattern and used only as a JSON key (KeyTextTransform), never
+    as a lookup: request data is not splatted into the ORM.
+    """
+    wanted = [(key[len(ATTRIBUTE_PREFIX) :], params.get(key)) for key in params
+              if key.startswith(ATTRIBUTE_PREFIX)]  # fmt: skip
+    if len(wanted) > MAX_ATTRIBUTE_FILTERS:
+        raise ValidationError({"attr": [f"At most {MAX_ATTRIBUTE_FILTERS} attribute filters."]})
+    for number, (name, value) in enumerate(wanted):
+        if not ATTRIBUTE_NAME.match(name) or value is None or len(value) > 200 or "\x00" in value:
+            raise ValidationError({f"attr.{name[:64]}": ["Invalid attribute filter."]})
+        alias = f"_attr_{number}"
+        queryset = queryset.alias(**{alias: KeyTextTransform(name, "attributes")}).filter(
+            **{alias: value}
+        )
+    return queryset

@@ -1,13 +1,19 @@
-"""Read-only shapes of survey definitions and responses."""
+"""Read-only shapes of survey definitions and responses; the input shape of touch-point events."""
 
+import logging
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.constants import Language
+from customers.models import Account, Contact, TouchPoint, TouchPointEvent
 
 from ..constants import CHOICE_TYPES, QuestionType
-from ..models import Choice, Question, Response, Survey
+from ..models import Choice, Invitation, Question, Response, Survey
+
+security_log = logging.getLogger("cem.security")
 
 
 def enum_ref(component: str) -> dict:
@@ -123,6 +129,7 @@ class ResponseSerializer(serializers.ModelSerializer):
             "touch_point",
             "language",
             "submitted_at",
+            "attributes",
             "answers",
         ]
         read_only_fields = fields
@@ -157,3 +164,142 @@ class ResponseSerializer(serializers.ModelSerializer):
                 "value": value,
             }
         return list(answers.values())
+
+
+# ------------------------------------------------------------------ touch-point events
+
+
+class EventInputSerializer(serializers.Serializer):
+    """One completed transaction. Only these fields are read; anything else (status, survey,
+    created_at...) is ignored, and the account must be one the caller may see."""
+
+    contact = serializers.CharField(
+        max_length=254, help_text=_("Email or id of a contact of the account.")
+    )
+    account = serializers.CharField(
+        max_length=100, help_text=_("External id (or id) of one of your accounts.")
+    )
+    touch_point = serializers.SlugField(max_length=40, help_text=_("Touch-point code."))
+    external_id = serializers.CharField(
+        max_length=120, help_text=_("The transaction's id in the source system; replays are safe.")
+    )
+    occurred_at = serializers.DateTimeField(help_text=_("When the transaction was completed."))
+    attributes = serializers.JSONField(
+        required=False,
+        default=dict,
+        help_text=_(
+            "Facts to cut results by (order_number, technician, channel...): a JSON object of"
+            " at most 50 keys, 3 levels and 8 KB."
+        ),
+    )
+
+    def validate_attributes(self, value):
+        from ..services.events import event_attributes_clean
+
+        try:
+            return event_attributes_clean(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from exc
+
+    def validate_account(self, value: str) -> Account:
+        user = self.context["request"].user
+        cache = self.context.setdefault("accounts", {})
+        if value not in cache:
+            cache[value] = _account_lookup(user, value)
+        if cache[value] is None:
+            raise serializers.ValidationError(_("Unknown account."))
+        return cache[value]
+
+    def validate_touch_point(self, value: str) -> TouchPoint:
+        cache = self.context.setdefault("touch_points", {})
+        if value not in cache:
+            cache[value] = TouchPoint.objects.filter(code=value, is_active=True).first()
+        if cache[value] is None:
+            raise serializers.ValidationError(_("Unknown touch point."))
+        return cache[value]
+
+    def validate(self, attrs: dict) -> dict:
+        contact = _contact_lookup(attrs["account"], attrs["contact"])
+        if contact is None:
+            raise serializers.ValidationError({"contact": [_("Unknown contact.")]})
+        attrs["contact"] = contact
+        return attrs
+
+
+def _account_lookup(user, value: str) -> Account | None:
+    visible = Account.objects.visible_to(user)
+    account = visible.filter(external_id=value).first()
+    if account is None and value.isascii() and value.isdigit() and len(value) < 19:
+        account = visible.filter(pk=int(value)).first()
+    if account is None and (
+        Account.objects.filter(external_id=value).exists()
+        or (value.isascii() and value.isdigit() and len(value) < 19
+            and Account.objects.filter(pk=int(value)).exists())
+    ):  # fmt: skip
+        security_log.warning(
+            "Out-of-scope account %r in an event posted by user %s", value[:100], user.pk
+        )
+    return account
+
+
+def _contact_lookup(account: Account, value: str) -> Contact | None:
+    """A contact of that account, by email (case-insensitive) or by id."""
+    contacts = Contact.objects.filter(account=account)
+    if "@" in value:
+        return (
+            contacts.filter(email=value).first()
+            or contacts.filter(email__iexact=value).order_by("pk").first()
+        )
+    if value.isascii() and value.isdigit() and len(value) < 19:
+        return contacts.filter(pk=int(value)).first()
+    return None
+
+
+class EventInvitationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Invitation
+        fields = ["id", "survey", "status", "skip_reason", "send_after", "sent_at"]
+        read_only_fields = fields
+
+
+class EventSerializer(serializers.ModelSerializer):
+    touch_point = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    invitations = EventInvitationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = TouchPointEvent
+        fields = [
+            "id",
+            "external_id",
+            "account",
+            "contact",
+            "touch_point",
+            "occurred_at",
+            "attributes",
+            "received_at",
+            "invitations",
+        ]
+        read_only_fields = fields
+
+
+class EventBatchInputSerializer(serializers.Serializer):
+    """Schema only: the view validates each row on its own and reports per row."""
+
+    events = EventInputSerializer(many=True, help_text=_("At most 1,000 events."))
+
+
+class EventBatchRowSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text=_("Position of the row in `events`, from 0."))
+    status = serializers.ChoiceField(choices=["created", "duplicate", "error"])
+    id = serializers.IntegerField(allow_null=True, help_text=_("The stored event's id."))
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text=_("Messages per field of a row with status error."),
+    )
+
+
+class EventBatchOutputSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    duplicates = serializers.IntegerField()
+    errors = serializers.IntegerField()
+    results = EventBatchRowSerializer(many=True)

@@ -1,9 +1,14 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from .views import ResponseViewSet, SurveyViewSet
+from .views import EventBatchApi, EventCreateApi, ResponseViewSet, SurveyViewSet
 
 router = SimpleRouter()
 router.register("surveys", SurveyViewSet, basename="survey")
 router.register("responses", ResponseViewSet, basename="response")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("events/", EventCreateApi.as_view(), name="event-create"),
+    path("events/batch/", EventBatchApi.as_view(), name="event-batch"),
+    *router.urls,
+]
