@@ -110,7 +110,7 @@ def responses_load(target: int) -> float:
                 SELECT g, now() - random() * interval '365 days' AS ts,
                        1 + (g %% %(n_surveys)s) AS s_idx,
                        1 + ((g * 7919) %% %(n_contacts)s) AS c_idx
-                FROM generate_series(%(start)s, %(stop)s) AS g
+                FROM generate_series(%(start)s::bigint, %(stop)s::bigint) AS g
             ) AS x
             JOIN unnest(%(survey_ids)s::bigint[], %(tp_ids)s::bigint[])
                  WITH ORDINALITY AS s(survey_id, touch_point_id, idx) ON s.idx = x.s_idx
