@@ -23,6 +23,7 @@ PUBLIC_SOURCES = (
     "templates/surveys/respond/",
     "templates/surveys/email/",
     "templates/surveys/optout/",
+    "templates/surveys/open/",
     "templates/base.html",
 )
 KEY_STRINGS = [
