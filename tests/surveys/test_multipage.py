@@ -28,7 +28,9 @@ LAST = "Anything else you would like to tell us?"
 def survey():
     """Page 1: NPS. Page 2: what went wrong, for detractors only. Page 3: a last word."""
     survey = SurveyFactory(title="After your installation")
-    nps = QuestionFactory(survey=survey, page=1, type=QuestionType.NPS, text="Recommend us?")
+    nps = QuestionFactory(
+        survey=survey, page=1, position=1, type=QuestionType.NPS, text="Recommend us?"
+    )
     QuestionFactory(
         survey=survey,
         page=2,
