@@ -208,8 +208,8 @@ def gunicorn_start(env: dict, port: int, workers: int, threads: int) -> subproce
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(f"http://{HOST}:{port}/admin/login/", timeout=2)  # noqa: S310
-            return process
+            with urllib.request.urlopen(f"http://{HOST}:{port}/admin/login/", timeout=5):  # noqa: S310
+                return process
         except (urllib.error.URLError, ConnectionError):
             if process.poll() is not None:
                 sys.exit(f"gunicorn exited; see {WORK_DIR / 'gunicorn.log'}")
@@ -232,7 +232,7 @@ def csrf_pair(port: int, token: str) -> tuple[str, str]:
     """The csrftoken cookie and the form token, as a browser gets them from one page view."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    html = opener.open(f"http://{HOST}:{port}/s/{token}/", timeout=10).read().decode()
+    html = opener.open(f"http://{HOST}:{port}/s/{token}/", timeout=30).read().decode()
     match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
     # The cookie is marked Secure in production settings: read it from the jar regardless.
     cookie = next((c.value for c in jar if c.name == "csrftoken"), None)
@@ -249,7 +249,7 @@ def post_status(port: int, token: str, body: dict, cookie: str | None) -> int:
         method="POST",
     )
     try:
-        return urllib.request.urlopen(request, timeout=10).status  # noqa: S310
+        return urllib.request.urlopen(request, timeout=30).status  # noqa: S310
     except urllib.error.HTTPError as error:
         return error.code
 
