@@ -228,3 +228,25 @@ def test_django_does_not_log_the_token_path_of_a_404(client, caplog):
         client.get(_url(UNKNOWN_TOKEN))
 
     assert not [r for r in caplog.records if r.name == "django.request"]
+
+
+def test_page_redirects_send_the_same_strict_headers(client):
+    invitation = InvitationFactory()
+    first = QuestionFactory(survey=invitation.survey, page=1, type=QuestionType.NPS)
+    QuestionFactory(survey=invitation.survey, page=2, type=QuestionType.TEXT)
+
+    response = client.post(_url(invitation.token), {"page": "1", f"q_{first.pk}": "9"})
+
+    assert response.status_code == 303
+    assert response["Location"] == f"/s/{invitation.token}/?page=2"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("query", ["?page=2", "?lang=fa", "?score=7", "?page=x&score=-3&lang=../"])
+def test_query_parameters_never_break_the_page_or_store_anything(client, invitation, query):
+    response = client.get(_url(invitation.token) + query)
+
+    assert response.status_code == 200
+    assert "<script>" not in response.content.decode()
+    assert not Response.objects.exists()
