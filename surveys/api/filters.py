@@ -2,7 +2,9 @@ import re
 
 import django_filters
 from django import forms
+from django.db.models import TextField
 from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
@@ -72,10 +74,16 @@ def attributes_filter(queryset, params):
     if len(wanted) > MAX_ATTRIBUTE_FILTERS:
         raise ValidationError({"attr": [f"At most {MAX_ATTRIBUTE_FILTERS} attribute filters."]})
     for number, (name, value) in enumerate(wanted):
-        if not ATTRIBUTE_NAME.match(name) or value is None or len(value) > 200 or "\x00" in value:
+        if (
+            not ATTRIBUTE_NAME.match(name)
+            or "__" in name
+            or value is None
+            or len(value) > 200
+            or "\x00" in value
+        ):
             raise ValidationError({f"attr.{name[:64]}": ["Invalid attribute filter."]})
         alias = f"_attr_{number}"
-        queryset = queryset.alias(**{alias: KeyTextTransform(name, "attributes")}).filter(
-            **{alias: value}
-        )
+        # Cast: compare plain text, not a JSON value (SQLite would parse `value` as JSON).
+        text = Cast(KeyTextTransform(name, "attributes"), output_field=TextField())
+        queryset = queryset.alias(**{alias: text}).filter(**{alias: value})
     return queryset
