@@ -26,6 +26,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -205,17 +206,22 @@ def gunicorn_start(env: dict, port: int, workers: int, threads: int) -> subproce
     process = subprocess.Popen(
         command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"gunicorn exited; see {WORK_DIR / 'gunicorn.log'}")
         try:
-            with urllib.request.urlopen(f"http://{HOST}:{port}/admin/login/", timeout=5):  # noqa: S310
+            with urllib.request.urlopen(f"http://{HOST}:{port}/admin/login/", timeout=10):  # noqa: S310
                 return process
-        except (urllib.error.URLError, ConnectionError):
-            if process.poll() is not None:
-                sys.exit(f"gunicorn exited; see {WORK_DIR / 'gunicorn.log'}")
+        except OSError:  # refused while booting, or slow on a busy machine
             time.sleep(0.3)
     gunicorn_stop(process)
-    sys.exit("gunicorn did not answer within 30 s")
+    sys.exit("gunicorn did not answer within 60 s")
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex((HOST, port)) != 0
 
 
 def gunicorn_stop(process: subprocess.Popen) -> None:
@@ -282,6 +288,8 @@ def main() -> int:
     # The first two links are for the CSRF check below; the load uses the rest.
     (WORK_DIR / "tokens.txt").write_text("\n".join(tokens[2:]) + "\n")
 
+    if not port_free(args.port):
+        sys.exit(f"Something already listens on {HOST}:{args.port}; choose another --port")
     process = gunicorn_start(env, args.port, args.workers, args.gunicorn_threads)
     try:
         cookie, csrf = csrf_pair(args.port, tokens[0])
