@@ -276,8 +276,9 @@ def _respond_get(request: HttpRequest, respondent: _Respondent) -> HttpResponse:
         page = resume  # no skipping ahead of an unanswered required question
     initial = _initial(respondent.questions, respondent.saved)
     question, score = _score_initial(request, respondent.survey)
-    if question is not None and question.page in pages:
+    if question is not None and question.page in pages and question.pk not in respondent.saved:
         # The click only preselects: nothing is stored until the respondent sends the page.
+        # A saved answer wins (the link is opened again, or by a mail scanner).
         page = question.page
         initial[field_name(question)] = score
     return respondent.render(request, respondent.form(page, initial=initial), page)

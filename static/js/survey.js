@@ -149,6 +149,19 @@
       .catch(function () { window.location.reload(); });
   }
 
+  function pinPage() {
+    // Give the history entry its page number, so Back returns to this page and not to
+    // wherever the respondent would resume; a one-click score is not re-applied either.
+    var current = root();
+    var page = current && current.getAttribute("data-page");
+    if (!page || !window.URL) { return; }
+    var url = new URL(window.location.href);
+    if (url.searchParams.get("page") === page && !url.searchParams.has("score")) { return; }
+    url.searchParams.set("page", page);
+    url.searchParams.delete("score");
+    window.history.replaceState(window.history.state, "", url.toString());
+  }
+
   function init(swapped) {
     var summary = initErrorSummary();
     document.querySelectorAll("form.survey-form").forEach(function (form) {
@@ -169,6 +182,7 @@
 
   var enhance = window.fetch && window.FormData && window.DOMParser && window.history.pushState;
   if (enhance && !document.querySelector("form.survey-form[action='']")) {
+    pinPage();
     document.addEventListener("submit", onSubmit);
     window.addEventListener("popstate", function () { load(window.location.href); });
   } else {

@@ -328,3 +328,12 @@ def test_first_scale_question_is_the_opening_unconditional_scale(survey, q):
     assert first_scale_question(text_first) is None
     assert first_scale_question(rating) == csat
     assert first_scale_question(SurveyFactory()) is None
+
+
+def test_a_saved_answer_wins_over_a_score_link_opened_again(client, invitation, q):
+    _post(client, invitation, 1, **{str(q["nps"].pk): "4"})
+
+    html = client.get(_url(invitation, "?score=9&page=1")).content.decode()
+
+    assert re.search(rf'name="q_{q["nps"].pk}" value="4"[^>]*checked', html)
+    assert Answer.objects.get().number == 4
