@@ -361,6 +361,8 @@ def main() -> int:
     seconds = result["duration_us"] / 1e6
     rate = ok / seconds
     p50, p95, p99 = (result[k] / 1000 for k in ("p50_us", "p95_us", "p99_us"))
+    # Every accepted submit is stored once; the requests in flight when wrk stopped may be too.
+    consistent = stored == completed and ok <= stored <= ok + args.connections
     print(
         f"\nrequests      {result['requests']:,} in {seconds:.1f} s; statuses {result['statuses']}"
         f"; socket errors {result['errors']}\n"
@@ -368,14 +370,16 @@ def main() -> int:
         f"latency       p50 {p50:.0f} ms   p95 {p95:.0f} ms   p99 {p99:.0f} ms   "
         f"max {result['max_us'] / 1000:.0f} ms\n"
         f"stored        {stored:,} responses, {completed:,} invitations completed, "
-        f"for {ok:,} accepted submits -> {'match' if stored == ok == completed else 'MISMATCH'}"
+        f"for {ok:,} accepted submits -> {'consistent' if consistent else 'INCONSISTENT'}"
+        f"\n              (wrk stops with up to {args.connections} requests in flight, which "
+        f"the server still completes)"
     )
     meets = rate >= GOAL_RATE and p95 < GOAL_P95_MS
     print(
         f"goal          >= {GOAL_RATE} submits/s with p95 < {GOAL_P95_MS} ms: "
         f"{'met' if meets else 'NOT met'}"
     )
-    return 0 if stored == ok == completed else 1
+    return 0 if consistent else 1
 
 
 if __name__ == "__main__":
