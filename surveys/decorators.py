@@ -14,15 +14,20 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
-def public_page_headers(view):
-    """Tokens sit in the URL: never send them to another site as a Referer, never cache the
-    page. `same-origin`, not `no-referrer`: under `no-referrer` browsers post `Origin: null`
-    and Django's CSRF check refuses every answer."""
+def public_page_headers(view=None, *, referrer_policy: str = "no-referrer"):
+    """Tokens sit in the URL: never send them anywhere as a Referer, never cache the page.
+
+    Under `no-referrer` browsers post `Origin: null`, which Django's CSRF check refuses, so the
+    answering views are `csrf_exempt`: the 256-bit token in their path is the per-respondent
+    secret a cross-site forger cannot know, which is what a CSRF token would add.
+    Staff pages (the preview) keep CSRF and pass `referrer_policy="same-origin"`."""
+    if view is None:
+        return functools.partial(public_page_headers, referrer_policy=referrer_policy)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "same-origin"
+        response["Referrer-Policy"] = referrer_policy
         response["Cache-Control"] = "no-store"
         response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         response["X-Frame-Options"] = "DENY"

@@ -25,6 +25,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from . import logic
@@ -240,6 +241,7 @@ class _Respondent:
         return _page(request, "form.html", context)
 
 
+@csrf_exempt
 @public_page_headers
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, token: str) -> HttpResponse:
@@ -371,7 +373,7 @@ def _preview_language(request: HttpRequest, survey: Survey) -> str:
 
 
 @staff_member_required
-@public_page_headers
+@public_page_headers(referrer_policy="same-origin")
 @require_http_methods(["GET", "POST"])
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     """The respondent form for staff, every page at once, placeholders filled with sample

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from .constants import SurveyStatus
@@ -92,6 +93,7 @@ def _language(request: HttpRequest, survey: Survey) -> str:
     return browser if browser in offered else survey.default_language
 
 
+@csrf_exempt  # see public_page_headers; the once-per-browser guard is its own signed cookie
 @public_page_headers
 @require_http_methods(["GET", "POST"])
 def open_respond(request: HttpRequest, slug: str) -> HttpResponse:

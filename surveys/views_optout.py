@@ -6,7 +6,6 @@ the contact out, which also serves RFC 8058 one-click unsubscribes
 credential, so the view is CSRF-exempt: whoever can post it can read the email anyway.
 """
 
-import functools
 import logging
 
 from django.http import HttpRequest, HttpResponse
@@ -28,21 +27,7 @@ def _page(request, template: str, context=None, *, status: int = 200) -> HttpRes
     return response
 
 
-def _no_referrer(view):
-    """Stricter than the answering pages' `same-origin`: this page needs no CSRF Origin check,
-    so the token-bearing URL is never sent as a Referer, not even to our own site."""
-
-    @functools.wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
-        return response
-
-    return wrapper
-
-
 @csrf_exempt
-@_no_referrer
 @public_page_headers
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:

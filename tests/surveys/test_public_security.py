@@ -129,7 +129,7 @@ def test_public_pages_send_strict_security_headers(client, invitation, kind):
     else:
         response = client.get(_url(UNKNOWN_TOKEN if kind == "invalid" else invitation.token))
 
-    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Referrer-Policy"] == "no-referrer"
     assert response["Cache-Control"] == "no-store"
     assert response["X-Frame-Options"] == "DENY"
     csp = response["Content-Security-Policy"]
@@ -239,7 +239,7 @@ def test_page_redirects_send_the_same_strict_headers(client):
 
     assert response.status_code == 303
     assert response["Location"] == f"/s/{invitation.token}/?page=2"
-    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Referrer-Policy"] == "no-referrer"
     assert response["Cache-Control"] == "no-store"
 
 
