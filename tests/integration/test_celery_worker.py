@@ -14,6 +14,7 @@ import time
 import uuid
 from urllib.parse import quote
 
+import kombu.pools
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -62,7 +63,10 @@ def queue():
         key: app.conf[key] for key in ("task_always_eager", "broker_url", "task_default_queue")
     }
     app.conf.update(task_always_eager=False, broker_url=BROKER_URL, task_default_queue=name)
-    app._pool = None  # connections made for another broker URL must not be reused
+    # Connections made for another broker URL must not be reused; kombu also keeps producer
+    # pools per URL process-wide, bound to the connection pool an earlier test closed.
+    kombu.pools.reset()
+    app._pool = None
     app.amqp._producer_pool = None
     try:
         yield name
@@ -72,6 +76,7 @@ def queue():
             app._pool.force_close_all()
         app._pool = None
         app.amqp._producer_pool = None
+        kombu.pools.reset()
         redis_client.delete(name)
 
 
