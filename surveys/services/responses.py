@@ -223,8 +223,8 @@ def response_for_invitation(*, invitation: Invitation) -> Response | None:
 
 def _locked_invitation(invitation: Invitation) -> Invitation:
     # The row lock serialises concurrent saves and submits; the OneToOne index is the real guard.
-    # The row lock serialises concurrent saves and submits; the OneToOne index is the real guard.
     # `of=self`: PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins.
+    invitation = (
         Invitation.objects.select_for_update(of=("self",))
         .select_related("survey", "contact", "distribution", "event")
         .get(pk=invitation.pk)
