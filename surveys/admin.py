@@ -10,8 +10,8 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from customers.admin import ContactAdmin
-from customers.models import Contact
+from customers.admin import ContactAdmin, TouchPointEventAdmin
+from customers.models import Contact, TouchPointEvent
 
 from .constants import InvitationStatus, SurveyKind
 from .forms_admin import ChooseSurveyForm, SendSurveyForm, SurveyFromTemplateForm
@@ -37,6 +37,7 @@ from .selectors.invitations import (
     survey_send_progress,
 )
 from .selectors.waves import wave_coverage, wave_list, wave_progress, wave_response_rate
+from .services.events import CSV_MAX_BYTES, events_import_csv
 from .services.invitations import distribution_create
 from .services.pulse import pulse_send, segment_matched_count
 from .services.templates import survey_create_from_template
@@ -778,3 +779,78 @@ class ContactWithSurveyAdmin(ContactAdmin):
 
 admin.site.unregister(Contact)
 admin.site.register(Contact, ContactWithSurveyAdmin)
+
+
+# ------------------------------------------------------------------ touch-point events: CSV import
+
+
+class EventCsvForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "UTF-8, comma-separated, with a header row: contact_email, account_external_id,"
+            " touch_point, external_id, occurred_at (ISO 8601); any other column becomes an"
+            " attribute of the event. At most 5 MB and 10,000 rows."
+        ),
+    )
+
+
+class TouchPointEventWithImportAdmin(TouchPointEventAdmin):
+    """The customers app's read-only event list, plus a CSV import for systems without the API.
+    Each row turns into invitations exactly like an event posted to /api/v1/events/."""
+
+    change_list_template = "admin/customers/touchpointevent/change_list.html"
+
+    def get_urls(self):
+        urls = [
+            path(
+                "import-csv/",
+                self.admin_site.admin_view(self.import_csv_view),
+                name="customers_touchpointevent_import_csv",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def import_csv_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request) or not request.user.has_perm(
+            "customers.add_touchpointevent"
+        ):
+            raise PermissionDenied
+        report = None
+        form = EventCsvForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            if upload.size > CSV_MAX_BYTES:
+                form.add_error("file", _("The file is larger than 5 MB."))
+            else:
+                report = events_import_csv(data=upload.read(), user=request.user)
+                if not report.error:
+                    self.message_user(
+                        request,
+                        _(
+                            "%(created)s events stored, %(duplicates)s duplicates, %(errors)s rows"
+                            " refused."
+                        )  # fmt: skip
+                        % {
+                            "created": report.count("created"),
+                            "duplicates": report.count("duplicate"),
+                            "errors": report.count("error"),
+                        },
+                        messages.WARNING if report.count("error") else messages.SUCCESS,
+                    )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import touch-point events from CSV"),
+            "form": form,
+            "report": report,
+            "created": report.count("created") if report else 0,
+            "duplicates": report.count("duplicate") if report else 0,
+            "errors": report.count("error") if report else 0,
+            "problems": [row for row in report.rows if row.status != "created"] if report else [],
+        }
+        return TemplateResponse(request, "admin/customers/touchpointevent/import_csv.html", context)
+
+
+admin.site.unregister(TouchPointEvent)
+admin.site.register(TouchPointEvent, TouchPointEventWithImportAdmin)

@@ -11,14 +11,18 @@ concurrently, stores one event and one invitation per survey (`surveys_invitatio
 and returns the first event with `created=False`.
 """
 
+import csv
+import io
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Account, Contact, TouchPoint, TouchPointEvent
@@ -198,3 +202,125 @@ def event_invite(*, event: TouchPointEvent, now: datetime | None = None) -> list
             now=now,
         )
     return invitations
+
+
+# ------------------------------------------------------------------ CSV import (admin)
+
+CSV_REQUIRED_COLUMNS = (
+    "contact_email",
+    "account_external_id",
+    "touch_point",
+    "external_id",
+    "occurred_at",
+)
+CSV_MAX_BYTES = 5 * 1024 * 1024
+CSV_MAX_ROWS = 10_000
+
+
+@dataclass
+class CsvRowResult:
+    line: int  # the row's line number in the file, the header being line 1
+    status: str  # "created", "duplicate" or "error"
+    messages: list[str] = field(default_factory=list)
+    event_id: int | None = None
+
+
+@dataclass
+class CsvImportReport:
+    rows: list[CsvRowResult] = field(default_factory=list)
+    error: str = ""  # a problem with the file as a whole
+
+    def count(self, status: str) -> int:
+        return sum(row.status == status for row in self.rows)
+
+
+def _csv_messages(error: ValidationError) -> list[str]:
+    if hasattr(error, "error_dict"):
+        return [f"{name}: {m}" for name, msgs in error.message_dict.items() for m in msgs]
+    return list(error.messages)
+
+
+def events_import_csv(*, data: bytes, user) -> CsvImportReport:
+    """Store the events of a CSV file for systems that cannot call the API.
+
+    Columns: contact_email, account_external_id, touch_point, external_id, occurred_at (ISO 8601;
+    without an offset it is read in the site's time zone); every other column becomes an
+    attribute. Each row is stored or refused on its own and reported by line number; a replayed
+    external_id is a duplicate. Fields holding a line break are refused (they could smuggle
+    header lines into emails and break other tools reading the data). Accounts are looked up
+    among those `user` may see.
+    """
+    report = CsvImportReport()
+    if len(data) > CSV_MAX_BYTES:
+        report.error = _("The file is larger than 5 MB.")
+        return report
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        report.error = _("The file is not UTF-8 text.")
+        return report
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    columns = [name.strip() for name in (reader.fieldnames or [])]
+    missing = [name for name in CSV_REQUIRED_COLUMNS if name not in columns]
+    if missing:
+        report.error = _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}
+        return report
+    reader.fieldnames = columns
+    accounts = Account.objects.visible_to(user)
+    touch_points: dict[str, TouchPoint | None] = {}
+    previous_end = 1  # the header
+    for number, row in enumerate(reader):
+        line, previous_end = previous_end + 1, reader.line_num  # where the record starts
+        if number >= CSV_MAX_ROWS:
+            report.error = _("Only the first %(n)d rows were read.") % {"n": CSV_MAX_ROWS}
+            break
+        report.rows.append(_csv_row(row, line, accounts, touch_points))
+    return report
+
+
+def _csv_row(row: dict, line: int, accounts, touch_points: dict) -> CsvRowResult:
+    if None in row:  # more cells than columns
+        return CsvRowResult(line, "error", [_("The row has more cells than the header.")])
+    values = {key: (value or "").strip() for key, value in row.items()}
+    if any("\r" in v or "\n" in v for v in values.values()):
+        return CsvRowResult(line, "error", [_("A field contains a line break.")])
+    messages = [f"{name}: " + _("required") for name in CSV_REQUIRED_COLUMNS if not values[name]]
+    if messages:
+        return CsvRowResult(line, "error", messages)
+    account = accounts.filter(external_id=values["account_external_id"]).first()
+    if account is None:
+        return CsvRowResult(line, "error", ["account_external_id: " + _("Unknown account.")])
+    contact = (
+        Contact.objects.filter(account=account, email__iexact=values["contact_email"])
+        .order_by("pk")
+        .first()
+    )
+    if contact is None:
+        return CsvRowResult(line, "error", ["contact_email: " + _("Unknown contact.")])
+    code = values["touch_point"]
+    if code not in touch_points:
+        touch_points[code] = TouchPoint.objects.filter(code=code, is_active=True).first()
+    if touch_points[code] is None:
+        return CsvRowResult(line, "error", ["touch_point: " + _("Unknown touch point.")])
+    occurred_at = parse_datetime(values["occurred_at"])
+    if occurred_at is None:
+        return CsvRowResult(line, "error", ["occurred_at: " + _("Not an ISO 8601 date-time.")])
+    if timezone.is_naive(occurred_at):
+        occurred_at = timezone.make_aware(occurred_at)
+    attributes = {
+        key: value
+        for key, value in values.items()
+        if key not in CSV_REQUIRED_COLUMNS and key and value
+    }
+    try:
+        event, created = event_record(
+            account=account,
+            contact=contact,
+            touch_point=touch_points[code],
+            external_id=values["external_id"],
+            occurred_at=occurred_at,
+            attributes=attributes,
+        )
+    except ValidationError as error:
+        return CsvRowResult(line, "error", _csv_messages(error))
+    return CsvRowResult(line, "created" if created else "duplicate", event_id=event.pk)
