@@ -29,8 +29,9 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -59,6 +60,9 @@ TRANSIENT_SEND_ERRORS: tuple[type[Exception], ...] = (
 # A row claimed this many times (e.g. a message that kills the worker) is given up on.
 MAX_SEND_ATTEMPTS = 10
 BULK_BATCH_SIZE = 2000
+# Sends this large use one INSERT ... SELECT FROM unnest() per chunk on PostgreSQL.
+FAST_INSERT_MIN_ROWS = 500
+FAST_INSERT_CHUNK = 10_000
 # Rows per query when the rules look up a large audience (SQLite allows 32766 parameters).
 RULES_CHUNK = 2000
 # Links that count against fatigue budgets: scheduled, queued, delivered. Not skipped or failed.
@@ -102,9 +106,15 @@ def _planned_at():
     return Coalesce("sent_at", "send_after", "created_at")
 
 
-def _chunks(items: list, size: int = RULES_CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _id_sets(ids: list[int]):
+    """`ids` as values for `__in` lookups: on PostgreSQL one array parameter
+    (`IN (SELECT unnest(%s))`: binding 100,000 separate parameters costs seconds), elsewhere
+    chunks that stay under SQLite's parameter limit."""
+    if connection.vendor == "postgresql":
+        yield RawSQL("SELECT unnest(%s::bigint[])", [ids])  # noqa: S611 (constant SQL, ids bound)
+        return
+    for start in range(0, len(ids), RULES_CHUNK):
+        yield ids[start : start + RULES_CHUNK]
 
 
 def _skip_reasons(
@@ -127,7 +137,7 @@ def _skip_reasons(
     window = fatigue_window(survey)
     if window and candidates:
         ids = [c.pk for c in candidates]
-        for chunk in _chunks(ids):
+        for chunk in _id_sets(ids):
             tired = (
                 Invitation.objects.filter(contact_id__in=chunk, status__in=COUNTED_STATUSES)
                 .alias(planned_at=_planned_at())
@@ -143,7 +153,7 @@ def _skip_reasons(
     if limit and account_window and candidates:
         account_ids = sorted({c.account_id for c in candidates})
         used: dict[int, int] = {}
-        for chunk in _chunks(account_ids):
+        for chunk in _id_sets(account_ids):
             rows = (
                 Invitation.objects.filter(
                     contact__account_id__in=chunk, status__in=COUNTED_STATUSES
@@ -235,8 +245,9 @@ def invitations_create(
     send_after: datetime | None = None,
     event: "TouchPointEvent | None" = None,
     now: datetime | None = None,
-) -> list[Invitation]:
+) -> list[int]:
     """Ledger rows for `contacts` with the rules applied; the due ones are queued after commit.
+    Returns the ids of the rows made.
 
     Call inside a transaction. Rows due now are leased at once, so the dispatcher does not
     queue them a second time while their tasks wait in the broker.
@@ -246,35 +257,95 @@ def invitations_create(
     at = now if send_now else send_after
     skips = _skip_reasons(survey=survey, contacts=contacts, at=at)
     lease = now + send_lease() if send_now else None
-    invitations = []
+    template = Invitation(
+        survey=survey,
+        distribution=distribution,
+        event=event,
+        send_after=send_after,
+        created_at=now,
+    )
+    # One CSPRNG token per row; status, reason and lease follow the rules.
+    rows = []
     for contact in contacts:
         reason = skips.get(contact.pk, "")
-        invitations.append(
-            Invitation(
-                survey=survey,
-                distribution=distribution,
-                contact=contact,
-                event=event,
-                token=new_token(),  # explicit: every row gets its own CSPRNG token
-                status=InvitationStatus.SKIPPED if reason else InvitationStatus.PENDING,
-                skip_reason=reason,
-                send_after=send_after,
-                leased_until=None if reason else lease,
+        rows.append(
+            (
+                contact.pk,
+                new_token(),
+                InvitationStatus.SKIPPED if reason else InvitationStatus.PENDING,
+                reason,
+                None if reason else lease,
             )
         )
-    Invitation.objects.bulk_create(invitations, batch_size=BULK_BATCH_SIZE)
+    if connection.vendor == "postgresql" and len(rows) >= FAST_INSERT_MIN_ROWS:
+        created = _insert_unnest(template, rows)
+    else:
+        created = _insert_orm(template, rows)
+    pending_ids = [pk for pk, status in created if status == InvitationStatus.PENDING]
+    if send_now and pending_ids:
+        transaction.on_commit(lambda: invitations_enqueue(invitation_ids=pending_ids))
+    return [pk for pk, _status in created]
 
-    if send_now:
-        pending_ids = [i.pk for i in invitations if i.status == InvitationStatus.PENDING]
-        if None in pending_ids:  # a backend that cannot return ids from a bulk insert
-            pending_ids = list(
-                Invitation.objects.filter(
-                    distribution=distribution, status=InvitationStatus.PENDING, leased_until=lease
-                ).values_list("pk", flat=True)
-            )
-        if pending_ids:
-            transaction.on_commit(lambda: invitations_enqueue(invitation_ids=pending_ids))
-    return invitations
+
+# Columns that differ per row in a bulk insert; every other column is the same for the batch.
+_PER_ROW = ("contact_id", "token", "status", "skip_reason", "leased_until")
+_PER_ROW_TYPES = ("bigint", "varchar", "varchar", "varchar", "timestamptz")
+
+
+def _insert_orm(template: Invitation, rows: list[tuple]) -> list[tuple[int, str]]:
+    invitations = []
+    for values in rows:
+        invitation = Invitation(
+            survey_id=template.survey_id,
+            distribution_id=template.distribution_id,
+            event_id=template.event_id,
+            send_after=template.send_after,
+            **dict(zip(_PER_ROW, values, strict=True)),
+        )
+        invitations.append(invitation)
+    Invitation.objects.bulk_create(invitations, batch_size=BULK_BATCH_SIZE)
+    if any(i.pk is None for i in invitations):  # a backend that cannot return ids
+        tokens = {i.token: i for i in invitations}
+        for pk, token in Invitation.objects.filter(token__in=list(tokens)).values_list(
+            "pk", "token"
+        ):
+            tokens[token].pk = pk
+    return [(i.pk, i.status) for i in invitations]
+
+
+def _insert_unnest(template: Invitation, rows: list[tuple]) -> list[tuple[int, str]]:
+    """One INSERT ... SELECT FROM unnest(arrays) per chunk on PostgreSQL.
+
+    Measured on 2 cores (bench/wave_send.py): bulk_create spends ~200 us a row preparing values
+    in Python (about 7,000 rows/s); sending five arrays lets PostgreSQL build the rows. The
+    constant columns come from the model's fields, so a column added later is not forgotten.
+    """
+    fields = [f for f in Invitation._meta.concrete_fields if not f.primary_key]
+    constants, columns, select = [], [], []
+    for f in fields:
+        columns.append(connection.ops.quote_name(f.column))
+        if f.attname in _PER_ROW:
+            select.append(f"u.{f.attname}")
+            continue
+        value = f.pre_save(template, add=True) if f.attname == "created_at" else None
+        if value is None:
+            value = getattr(template, f.attname)
+        select.append("%s")
+        constants.append(f.get_db_prep_save(value, connection))
+    unnest = ", ".join(f"%s::{kind}[]" for kind in _PER_ROW_TYPES)
+    sql = (
+        f"INSERT INTO {connection.ops.quote_name(Invitation._meta.db_table)} "  # noqa: S608
+        f"({', '.join(columns)}) SELECT {', '.join(select)} "
+        f"FROM unnest({unnest}) AS u({', '.join(_PER_ROW)}) RETURNING id, status"
+    )
+    created: list[tuple[int, str]] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), FAST_INSERT_CHUNK):
+            chunk = rows[start : start + FAST_INSERT_CHUNK]
+            arrays = [list(column) for column in zip(*chunk, strict=True)]
+            cursor.execute(sql, [*constants, *arrays])
+            created.extend(cursor.fetchall())
+    return created
 
 
 def invitations_enqueue(*, invitation_ids: Iterable[int]) -> None:

@@ -283,3 +283,33 @@ def test_invitations_expire_after_the_field_period_through_the_dispatcher():
 
     invitation.refresh_from_db()
     assert invitation.status == InvitationStatus.EXPIRED
+
+
+# ------------------------------------------------------------------ the bulk path on PostgreSQL
+
+
+@pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql",
+    reason="INSERT ... SELECT FROM unnest() is the PostgreSQL path",
+)
+def test_the_unnest_insert_makes_the_same_rows_as_the_orm(monkeypatch):
+    from surveys.services import invitations
+
+    monkeypatch.setattr(invitations, "FAST_INSERT_MIN_ROWS", 1)
+    monkeypatch.setattr(invitations, "FAST_INSERT_CHUNK", 3)
+    contacts = [*ContactFactory.create_batch(6), ContactFactory(opted_out=True)]
+
+    distribution = distribution_create(survey=SurveyFactory(), contacts=contacts)
+
+    rows = list(distribution.invitations.all())
+    assert len(rows) == 7
+    assert len({row.token for row in rows}) == 7
+    assert all(len(row.token) >= 43 for row in rows)
+    pending = [row for row in rows if row.status == InvitationStatus.PENDING]
+    assert len(pending) == 6
+    assert all(row.leased_until is not None and row.created_at for row in pending)
+    (skipped,) = [row for row in rows if row.status == InvitationStatus.SKIPPED]
+    assert skipped.skip_reason == SkipReason.OPTED_OUT
+    assert skipped.leased_until is None
+    assert {row.attempts for row in rows} == {0}
+    assert {row.survey_id for row in rows} == {distribution.survey_id}
