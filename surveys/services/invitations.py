@@ -42,7 +42,9 @@ from customers.constants import RTL_LANGUAGES
 from customers.models import Contact
 
 from ..constants import DistributionOrigin, InvitationStatus, SkipReason
-from ..models import Distribution, Invitation, Survey, SurveyTranslation, new_token
+from ..models import Distribution, Invitation, Survey, new_token
+from .responses import first_scale_question
+from .texts import invitation_piping, survey_texts
 
 if TYPE_CHECKING:
     from customers.models import TouchPointEvent
@@ -382,20 +384,33 @@ def _dispatchable(now: datetime) -> Q:
     return pending | stale_sending
 
 
-def _message_id(invitation: Invitation) -> str:
-    """The same Message-ID for every attempt, so a duplicate delivery is detectable."""
-    digest = salted_hmac("surveys.invitation.message-id", str(invitation.pk)).hexdigest()[:32]
+def _message_id(invitation: Invitation, reminder: int = 0) -> str:
+    """The same Message-ID for every attempt of one mail, so a duplicate delivery is detectable;
+    each reminder is a mail of its own."""
+    salt, kind, value = "surveys.invitation.message-id", "invitation", str(invitation.pk)
+    if reminder:
+        salt, kind, value = "surveys.invitation.reminder", "reminder", f"{invitation.pk}:{reminder}"
+    digest = salted_hmac(salt, value).hexdigest()[:32]
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
-    return f"<invitation.{digest}@{domain}>"
+    return f"<{kind}.{digest}@{domain}>"
 
 
-def _survey_title(survey: Survey, language: str) -> str:
-    translated = (
-        SurveyTranslation.objects.filter(survey=survey, language=language, key="title")
-        .values_list("text", flat=True)
-        .first()
-    )
-    return translated or survey.title
+def _one_click_scale(invitation: Invitation, texts) -> dict | None:
+    """The survey's opening scale as links (`?score=n`): one click opens the form with the
+    score chosen. Nothing is stored by the click (mail scanners follow links too)."""
+    question = first_scale_question(invitation.survey)
+    if question is None:
+        return None
+    low, high = question.scale
+    return {
+        "text": texts.question(question, "text"),
+        "min_label": texts.question(question, "min_label"),
+        "max_label": texts.question(question, "max_label"),
+        "choices": [
+            {"value": value, "url": f"{invitation.url}?score={value}"}
+            for value in range(low, high + 1)
+        ],
+    }
 
 
 def unsubscribe_url(invitation: Invitation) -> str:
@@ -411,31 +426,46 @@ def unsubscribe_headers(invitation: Invitation) -> dict[str, str]:
     }
 
 
-def invitation_email_build(*, invitation: Invitation) -> EmailMultiAlternatives:
-    """The invitation email (plain text and HTML) in the contact's language."""
-    contact = invitation.contact
-    language = contact.language or invitation.survey.default_language
+def invitation_email_build(
+    *, invitation: Invitation, reminder: int = 0, closes_at: datetime | None = None
+) -> EmailMultiAlternatives:
+    """The invitation email, or its `reminder`-th reminder, in the contact's language: plain
+    text and HTML, the personal link, the one-click scale and the opt-out link and headers."""
+    contact, survey = invitation.contact, invitation.survey
+    language = contact.language or survey.default_language
+    texts = survey_texts(
+        survey=survey,
+        questions=survey.questions.prefetch_related("choices"),
+        language=language,
+        piping=invitation_piping(invitation),
+    )
+    template = "reminder" if reminder else "invitation"
     with translation.override(language):
         context = {
             "invitation": invitation,
             "contact": contact,
-            "survey": invitation.survey,
-            "title": _survey_title(invitation.survey, language),
+            "survey": survey,
+            "title": texts["title"],
             "url": invitation.url,
+            "one_click": _one_click_scale(invitation, texts),
             "unsubscribe_url": unsubscribe_url(invitation),
             "language": language,
             "rtl": language in RTL_LANGUAGES,
+            "closes_on": timezone.localdate(closes_at) if closes_at else None,
         }
-        subject = render_to_string("surveys/email/invitation_subject.txt", context)
-        text = render_to_string("surveys/email/invitation.txt", context)
-        html = render_to_string("surveys/email/invitation.html", context)
+        subject = render_to_string(f"surveys/email/{template}_subject.txt", context)
+        text = render_to_string(f"surveys/email/{template}.txt", context)
+        html = render_to_string(f"surveys/email/{template}.html", context)
     message = EmailMultiAlternatives(
         # A header is one line: collapse whatever whitespace a title carries.
         subject=" ".join(subject.split()),
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[formataddr((contact.name, contact.email))],
-        headers={"Message-ID": _message_id(invitation), **unsubscribe_headers(invitation)},
+        headers={
+            "Message-ID": _message_id(invitation, reminder),
+            **unsubscribe_headers(invitation),
+        },
     )
     message.attach_alternative(html, "text/html")
     return message

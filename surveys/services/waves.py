@@ -13,23 +13,18 @@ run twice, because beat may fire twice or be restarted (security-and-faults case
 import calendar
 import logging
 from datetime import date, datetime, timedelta
-from email.utils import formataddr
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
-from django.utils.crypto import salted_hmac
+from django.utils import timezone
 
-from customers.constants import RTL_LANGUAGES, AccountStatus
+from customers.constants import AccountStatus
 from customers.models import Contact
 
 from ..constants import Audience, DistributionOrigin, InvitationStatus, WaveStatus
-from ..models import Distribution, Invitation, RelationshipProgramme, SurveyTranslation, Wave
-from .invitations import TRANSIENT_SEND_ERRORS, distribution_create
+from ..models import Distribution, Invitation, RelationshipProgramme, Wave
+from .invitations import TRANSIENT_SEND_ERRORS, distribution_create, invitation_email_build
 
 logger = logging.getLogger(__name__)
 
@@ -195,53 +190,6 @@ def _remindable(*, programme: RelationshipProgramme, now: datetime) -> Q:
     )
 
 
-def _survey_title(invitation: Invitation, language: str) -> str:
-    translated = (
-        SurveyTranslation.objects.filter(survey=invitation.survey, language=language, key="title")
-        .values_list("text", flat=True)
-        .first()
-    )
-    return translated or invitation.survey.title
-
-
-def _reminder_message_id(invitation: Invitation, number: int) -> str:
-    """The same Message-ID for every attempt of reminder `number`, another for the next one."""
-    digest = salted_hmac("surveys.invitation.reminder", f"{invitation.pk}:{number}").hexdigest()
-    domain = settings.SITE_URL.split("://")[-1].split("/")[0].split(":")[0] or "localhost"
-    return f"<reminder.{digest[:32]}@{domain}>"
-
-
-def reminder_email_build(
-    *, invitation: Invitation, number: int, closes_at: datetime | None
-) -> EmailMultiAlternatives:
-    """The reminder email (plain text and HTML) in the contact's language, same link as before."""
-    contact = invitation.contact
-    language = contact.language or invitation.survey.default_language
-    with translation.override(language):
-        context = {
-            "invitation": invitation,
-            "contact": contact,
-            "survey": invitation.survey,
-            "title": _survey_title(invitation, language),
-            "url": invitation.url,
-            "language": language,
-            "rtl": language in RTL_LANGUAGES,
-            "closes_on": timezone.localdate(closes_at) if closes_at else None,
-        }
-        subject = render_to_string("surveys/email/reminder_subject.txt", context)
-        text = render_to_string("surveys/email/reminder.txt", context)
-        html = render_to_string("surveys/email/reminder.html", context)
-    message = EmailMultiAlternatives(
-        subject=" ".join(subject.split()),
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[formataddr((contact.name, contact.email))],
-        headers={"Message-ID": _reminder_message_id(invitation, number)},
-    )
-    message.attach_alternative(html, "text/html")
-    return message
-
-
 def wave_send_reminders(*, wave: Wave, now: datetime | None = None) -> int:
     """Remind the wave's non-respondents; returns how many reminders went out.
 
@@ -270,8 +218,8 @@ def wave_send_reminders(*, wave: Wave, now: datetime | None = None) -> int:
             continue
         invitation = Invitation.objects.select_related("survey", "contact").get(pk=invitation_id)
         try:
-            reminder_email_build(
-                invitation=invitation, number=count + 1, closes_at=wave.closes_at
+            invitation_email_build(
+                invitation=invitation, reminder=count + 1, closes_at=wave.closes_at
             ).send()
         except TRANSIENT_SEND_ERRORS as error:
             # Hand our claim back (only ours) so that the next run tries again.

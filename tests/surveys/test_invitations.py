@@ -1,7 +1,5 @@
 import re
-import smtplib
 from datetime import timedelta
-from unittest import mock
 
 import pytest
 from django.core import mail
@@ -9,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from surveys.constants import InvitationStatus, SkipReason
+from surveys.constants import InvitationStatus, QuestionType, SkipReason
 from surveys.models import Invitation, SurveyTranslation
 from surveys.selectors.invitations import distribution_progress, survey_send_progress
 from surveys.services.invitations import (
@@ -20,7 +18,7 @@ from surveys.services.invitations import (
     invitations_expire,
 )
 from surveys.tasks import invitation_send_task, invitations_dispatch_due_task
-from tests.factories import ContactFactory, InvitationFactory, SurveyFactory
+from tests.factories import ContactFactory, InvitationFactory, QuestionFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,23 +143,25 @@ def test_the_invitation_email_is_written_in_the_contacts_language(survey):
     assert 'dir="rtl"' in html
 
 
-def test_an_smtp_failure_keeps_the_invitation_pending_with_the_error():
+@pytest.fixture
+def unreachable_mail_server(settings):
+    """Real SMTP to a port where nothing listens."""
+    from tests.conftest import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
+
+
+def test_an_smtp_failure_keeps_the_invitation_pending_with_the_error(unreachable_mail_server):
     invitation = InvitationFactory(pending=True)
 
-    with (
-        mock.patch(
-            "django.core.mail.backends.locmem.EmailBackend.send_messages",
-            side_effect=smtplib.SMTPServerDisconnected("gone"),
-        ),
-        pytest.raises(smtplib.SMTPServerDisconnected),
-    ):
+    with pytest.raises(ConnectionRefusedError):
         invitation_send(invitation_id=invitation.pk)
 
     invitation.refresh_from_db()
     assert invitation.status == InvitationStatus.PENDING
-    assert "gone" in invitation.error
+    assert "refused" in invitation.error.lower()
     assert invitation.sent_at is None
-    assert mail.outbox == []
 
 
 @pytest.fixture
@@ -174,23 +174,19 @@ def eager_errors_swallowed():
     conf.task_eager_propagates = previous
 
 
-def test_the_send_task_marks_the_invitation_failed_after_the_last_retry(eager_errors_swallowed):
+def test_the_send_task_marks_the_invitation_failed_after_the_last_retry(
+    eager_errors_swallowed, unreachable_mail_server, monkeypatch
+):
     invitation = InvitationFactory(pending=True)
+    monkeypatch.setattr(invitation_send_task, "max_retries", 2)
 
-    with (
-        mock.patch(
-            "django.core.mail.backends.locmem.EmailBackend.send_messages",
-            side_effect=smtplib.SMTPServerDisconnected("still gone"),
-        ),
-        mock.patch.object(invitation_send_task, "max_retries", 2),
-    ):
-        result = invitation_send_task.apply(args=[invitation.pk], throw=False)
+    result = invitation_send_task.apply(args=[invitation.pk], throw=False)
 
     assert result.failed()
     invitation.refresh_from_db()
     assert invitation.status == InvitationStatus.FAILED
     assert invitation.attempts == 3
-    assert "still gone" in invitation.error
+    assert "refused" in invitation.error.lower()
     assert invitation.failed_at is not None
 
 
@@ -311,3 +307,38 @@ def test_progress_counts_every_status_and_the_response_rate_in_one_query(
 
 def test_progress_of_an_empty_send_has_no_response_rate(survey):
     assert survey_send_progress(survey=survey)["response_rate"] is None
+
+
+def test_invitation_email_offers_the_opening_nps_scale_as_one_click_links():
+    survey = SurveyFactory()
+    nps = QuestionFactory(survey=survey, type=QuestionType.NPS, page=1, position=1)
+    invitation = InvitationFactory(survey=survey, pending=True)
+
+    message = invitation_email_build(invitation=invitation)
+
+    html = message.alternatives[0][0]
+    for score in range(0, 11):
+        assert f"{invitation.url}?score={score}" in message.body
+        assert f'href="{invitation.url}?score={score}"' in html
+    assert nps.text in message.body
+
+
+def test_invitation_email_has_no_scale_links_when_the_survey_opens_with_text():
+    survey = SurveyFactory()
+    QuestionFactory(survey=survey, type=QuestionType.TEXT, page=1, position=1)
+    QuestionFactory(survey=survey, type=QuestionType.NPS, page=1, position=2)
+    invitation = InvitationFactory(survey=survey, pending=True)
+
+    message = invitation_email_build(invitation=invitation)
+
+    assert "?score=" not in message.body
+
+
+def test_a_reminder_is_its_own_mail_and_carries_the_opt_out_headers():
+    invitation = InvitationFactory()
+    first = invitation_email_build(invitation=invitation)
+    reminder = invitation_email_build(invitation=invitation, reminder=1)
+
+    assert reminder.extra_headers["Message-ID"] != first.extra_headers["Message-ID"]
+    assert reminder.extra_headers["List-Unsubscribe"] == first.extra_headers["List-Unsubscribe"]
+    assert "/unsubscribe/" in reminder.body

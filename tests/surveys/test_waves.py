@@ -246,20 +246,19 @@ def test_reminders_stop_when_the_wave_has_closed(open_wave):
     assert wave_send_reminders(wave=open_wave, now=after_close) == 0
 
 
-def test_a_failed_reminder_is_handed_back_for_the_next_run(open_wave, monkeypatch):
-    from surveys.services import waves
+def test_a_failed_reminder_is_handed_back_for_the_next_run(open_wave, settings):
+    from tests.conftest import free_port
 
-    def broken(self, *args, **kwargs):
-        raise ConnectionError("smtp down")
-
-    monkeypatch.setattr(waves.EmailMultiAlternatives, "send", broken)
+    # An unreachable mail server: nothing listens on this port.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", free_port(), 2
     day7 = open_wave.opens_at + timedelta(days=7)
     assert wave_send_reminders(wave=open_wave, now=day7) == 0
     invitations = open_wave.distribution.invitations.all()
     assert set(invitations.values_list("reminders_sent", flat=True)) == {0}
     assert set(invitations.values_list("last_reminded_at", flat=True)) == {None}
 
-    monkeypatch.undo()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert wave_send_reminders(wave=open_wave, now=day7) == 3
 
 
