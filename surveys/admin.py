@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.admin import ContactAdmin, TouchPointEventAdmin
 from customers.models import Contact, TouchPointEvent
 
+from . import logic
 from .constants import InvitationStatus, SurveyKind
 from .forms_admin import ChooseSurveyForm, SendSurveyForm, SurveyFromTemplateForm
 from .models import (
@@ -92,8 +94,27 @@ def _send_created(model_admin, request: HttpRequest, distribution: Distribution)
 # ------------------------------------------------------------------ surveys and questions
 
 
+class QuestionInlineFormSet(BaseInlineFormSet):
+    """Checks the skip logic of the survey as it will be after this save: moving several
+    questions at once can break a condition that each row alone would not."""
+
+    def clean(self) -> None:
+        super().clean()
+        questions = [
+            form.instance
+            for form in self.forms
+            if form.has_changed() or form.instance.pk is not None
+            if not (self.can_delete and self._should_delete_form(form))
+            if not form.errors
+        ]
+        errors = logic.logic_errors(questions)
+        if errors:
+            raise ValidationError(errors)
+
+
 class QuestionInline(admin.TabularInline):
     model = Question
+    formset = QuestionInlineFormSet
     fields = ("page", "position", "type", "text", "required", "driver", "scale_min", "scale_max")
     ordering = ("page", "position", "id")
     extra = 0

@@ -1,9 +1,12 @@
+import json
+
 import pytest
+from django import forms
 from django.contrib.admin import helpers
 from django.core import mail
 from django.urls import reverse
 
-from surveys.constants import InvitationStatus, SurveyStatus
+from surveys.constants import InvitationStatus, QuestionType, SurveyStatus
 from surveys.models import Distribution, Survey
 from tests.factories import (
     AccountFactory,
@@ -228,3 +231,54 @@ def test_the_template_view_reports_a_transaction_survey_without_touch_point(staf
 
     assert response.status_code == 200
     assert not Survey.objects.filter(title="Repairs").exists()
+
+
+def test_saving_a_survey_whose_moves_break_its_skip_logic_is_refused(admin_client):
+    survey = SurveyFactory()
+    nps = QuestionFactory(survey=survey, type=QuestionType.NPS, page=1, position=1)
+    why = QuestionFactory(
+        survey=survey,
+        type=QuestionType.TEXT,
+        page=2,
+        position=1,
+        required=False,
+        condition_question=nps,
+        condition_operator="lte",
+        condition_value="6",
+    )
+    url = reverse("admin:surveys_survey_change", args=[survey.pk])
+    page = admin_client.get(url)
+    data = _inline_post_data(page.context["adminform"], page.context["inline_admin_formsets"])
+    # Swap the pages: the condition would now refer to a later question.
+    for prefix, question in (("questions-0", nps), ("questions-1", why)):
+        assert int(data[f"{prefix}-id"]) == question.pk
+    data["questions-0-page"], data["questions-1-page"] = "2", "1"
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert "earlier question" in response.content.decode()
+    nps.refresh_from_db()
+    assert nps.page == 1
+
+
+def _inline_post_data(adminform, inline_formsets) -> dict:
+    """The change form's POST as a browser would send it, unchanged."""
+    data = {}
+    for form in [adminform.form, *(f for i in inline_formsets for f in i.formset.forms)]:
+        for name, field in form.fields.items():
+            value = form.initial.get(name, field.initial)
+            if value is None:
+                continue
+            if isinstance(value, bool):
+                if value:
+                    data[form.add_prefix(name)] = "on"
+                continue
+            if isinstance(field, forms.JSONField):
+                value = json.dumps(value)
+            data[form.add_prefix(name)] = getattr(value, "pk", value)
+    for inline in inline_formsets:
+        management = inline.formset.management_form
+        for name in management.fields:
+            data[management.add_prefix(name)] = management.initial.get(name, 0)
+    return data
