@@ -463,9 +463,24 @@ class Response(models.Model):
         ordering = ["-submitted_at"]
         verbose_name = _("response")
         verbose_name_plural = _("responses")
+        # The metrics count completed responses per scope; with status included (or as the
+        # partial condition) that count is an index-only scan, without reading the table.
         indexes = [
-            models.Index(fields=["survey", "submitted_at"], name="surveys_resp_survey_date_idx"),
-            models.Index(fields=["account", "submitted_at"], name="surveys_resp_account_date_idx"),
+            models.Index(
+                fields=["survey", "submitted_at"],
+                include=["status"],
+                name="surveys_resp_survey_cov_idx",
+            ),
+            models.Index(
+                fields=["account", "submitted_at"],
+                include=["status"],
+                name="surveys_resp_account_cov_idx",
+            ),
+            models.Index(
+                fields=["submitted_at"],
+                condition=Q(status=ResponseStatus.COMPLETED),
+                name="surveys_resp_completed_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -558,22 +573,32 @@ class Answer(models.Model):
                 name="surveys_answer_cx_range",
             ),
         ]
+        # The metric aggregates read (question_type, submitted_at, question_id, number) of
+        # submitted answers, per scope; these cover them, so PostgreSQL answers index-only.
         indexes = [
             models.Index(
                 fields=["survey", "question_type", "submitted_at"],
-                name="surveys_ans_survey_idx",
+                include=["question", "number"],
+                condition=Q(submitted_at__isnull=False),
+                name="surveys_ans_survey_cov_idx",
             ),
             models.Index(
                 fields=["question_type", "submitted_at"],
-                name="surveys_ans_type_date_idx",
+                include=["question", "number"],
+                condition=Q(submitted_at__isnull=False),
+                name="surveys_ans_type_cov_idx",
             ),
             models.Index(
                 fields=["account", "question_type", "submitted_at"],
-                name="surveys_ans_account_idx",
+                include=["question", "number"],
+                condition=Q(submitted_at__isnull=False),
+                name="surveys_ans_account_cov_idx",
             ),
             models.Index(
                 fields=["touch_point", "question_type", "submitted_at"],
-                name="surveys_ans_tp_idx",
+                include=["question", "number"],
+                condition=Q(submitted_at__isnull=False),
+                name="surveys_ans_tp_cov_idx",
             ),
             models.Index(fields=["question", "number"], name="surveys_ans_question_idx"),
         ]
