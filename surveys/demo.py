@@ -477,6 +477,7 @@ class DemoSummary:
     responses: int
     answers: int
     password: str
+    event_contacts: tuple[str, ...] = ()
 
 
 # ------------------------------------------------------------------ helpers
@@ -670,6 +671,34 @@ def demo_accounts_seed(
     Contact.objects.bulk_create(new_contacts)
     AccountRevenue.objects.bulk_create(new_revenue)
     return accounts
+
+
+# A customer with no survey history yet, so that an event a demo user posts for one of these
+# contacts passes the fatigue rules and the call-center survey's mail goes out at once.
+EVENT_ACCOUNT = (f"{EXTERNAL_ID_PREFIX}CALLS", "Harbourline Logistics", "manufacturing")
+EVENT_CONTACTS = (
+    ("Sam Rivera", "sam.rivera@harbourline.example", "en"),
+    ("Wang Fang", "wang.fang@harbourline.example", "zh-hans"),
+    ("Anna Kowalska", "anna.kowalska@harbourline.example", "pl"),
+    ("Sara Karimi", "sara.karimi@harbourline.example", "fa"),
+)
+
+
+def demo_event_contacts_seed(*, verticals: dict[str, VerticalMarket], users) -> list[Contact]:
+    external_id, name, vertical = EVENT_ACCOUNT
+    account, _ = Account.objects.update_or_create(
+        external_id=external_id,
+        defaults={"name": name, "vertical_market": verticals[vertical]},
+    )
+    account.account_team.add(users["admin"])
+    return [
+        Contact.objects.get_or_create(
+            account=account,
+            email=email,
+            defaults={"name": contact_name, "language": language, "role": "Dispatcher"},
+        )[0]
+        for contact_name, email, language in EVENT_CONTACTS
+    ]
 
 
 def _translations_for(survey: Survey) -> list[SurveyTranslation]:
@@ -1146,6 +1175,7 @@ def demo_seed(
     verticals, touch_points = demo_reference_seed()
     accounts = demo_accounts_seed(verticals=verticals, users=users, seed=seed, today=now.date())
     surveys = demo_surveys_seed(touch_points=touch_points, admin=users["admin"])
+    event_contacts = demo_event_contacts_seed(verticals=verticals, users=users)
     created = not Invitation.objects.filter(survey__slug__in=DEMO_SLUGS).exists()
     if created:
         demo_activity_seed(
@@ -1162,6 +1192,7 @@ def demo_seed(
         responses=Response.objects.filter(survey__in=demo_surveys).count(),
         answers=Answer.objects.filter(survey__in=demo_surveys).count(),
         password=password,
+        event_contacts=tuple(contact.email for contact in event_contacts),
     )
 
 

@@ -73,7 +73,34 @@ def test_seed_demo_builds_the_hitouch_company_and_is_idempotent(capsys):
 
     call_command("seed_demo", "--force", "--reset")
     assert Survey.objects.filter(slug__in=DEMO_SLUGS).count() == 4
-    assert accounts.count() == 40
+    assert accounts.count() == 41  # 40 HiTouch customers and the fresh event-demo account
+
+
+def test_an_event_for_the_demo_event_contact_is_invited_at_once(
+    django_capture_on_commit_callbacks,
+):
+    from django.utils import timezone
+
+    from customers.models import TouchPoint
+    from surveys.constants import InvitationStatus
+    from surveys.demo import EVENT_CONTACTS
+    from surveys.services.events import event_record
+
+    call_command("seed_demo", "--force")
+    contact = Contact.objects.get(email=EVENT_CONTACTS[0][1])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        event, created = event_record(
+            account=contact.account,
+            contact=contact,
+            touch_point=TouchPoint.objects.get(code="call-center"),
+            external_id="CALL-DEMO-1",
+            occurred_at=timezone.now(),
+        )
+
+    assert created
+    invitation = event.invitations.get()
+    assert invitation.status == InvitationStatus.SENT
 
 
 def test_seed_demo_refuses_to_run_with_debug_off_unless_forced(settings):

@@ -58,3 +58,20 @@ class Command(BaseCommand):
             f"  also gm.healthcare, am.olivia, analyst, ... (same password)\n"
             f"Survey mails: {demo_mail_location()}"
         )
+        if summary.event_contacts:
+            from surveys.demo import EVENT_ACCOUNT
+
+            self.stdout.write(
+                "\nA touch-point event becomes an invitation mail at once (call-center survey):\n"
+                f"  TOKEN=$(curl -s -d username=admin -d password={summary.password} "
+                f"{settings.SITE_URL}/api/v1/auth/token/ | python3 -c "
+                "'import json,sys; print(json.load(sys.stdin)[\"token\"])')\n"
+                f'  curl -H "Authorization: Token $TOKEN" -H "Content-Type: application/json" '
+                f'{settings.SITE_URL}/api/v1/events/ -d \'{{"contact": '
+                f'"{summary.event_contacts[0]}", "account": "{EVENT_ACCOUNT[0]}", '
+                '"touch_point": "call-center", "external_id": "CALL-1", '
+                '"occurred_at": "\'"$(date -u +%FT%TZ)"\'", '
+                '"attributes": {"agent": "Kim"}}\'\n'
+                f"  (fresh contacts for this: {', '.join(summary.event_contacts)}; "
+                "each gets at most one invitation per 7 days)"
+            )
