@@ -265,6 +265,8 @@ def main() -> int:
     if not Survey.objects.exists():
         fixtures_create()
 
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"Load average (1, 5, 15 min) at the start: {load} on {os.cpu_count()} CPUs.")
     print(
         f"\n{'responses':>10} {'user':<27} {'case':<17} {'selector':>9} {'HTTP':>9} "
         f"{'queries':>7} {'n':>9}",
@@ -288,6 +290,8 @@ def main() -> int:
             )
             if size == max(sizes):
                 worst = max(worst, row["http"])
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    print(f"\nLoad average (1, 5, 15 min) at the end: {load} on {os.cpu_count()} CPUs.")
     verdict = "meets" if worst < GOAL_SECONDS else "MISSES"
     print(
         f"\nSlowest GET /api/v1/metrics/ at {max(sizes):,} responses: {worst * 1000:.0f} ms "
