@@ -15,6 +15,7 @@ from .services.invitations import (
     invitations_claim_due,
     invitations_enqueue,
     invitations_expire,
+    invitations_send_chunk,
 )
 
 logger = logging.getLogger(__name__)
@@ -24,6 +25,9 @@ DISPATCH_MAX_CHUNKS = 20
 
 
 class InvitationSendTask(Task):
+    """One invitation (kept for single sends and callers of `invitation_send_task`); waves,
+    events and the dispatcher publish chunks through `invitations_enqueue`."""
+
     def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
         # Called once retries are exhausted or the error is not worth retrying.
         invitation_id = kwargs.get("invitation_id", args[0] if args else None)
@@ -47,11 +51,23 @@ def invitation_send_task(invitation_id: int) -> bool:
 
 
 @shared_task(acks_late=True)
+def invitations_send_chunk_task(invitation_ids: list[int]) -> int:
+    """Send a chunk of invitations over one SMTP connection; returns how many went out.
+
+    No Celery retry: a failure belongs to its row, which the service puts back to PENDING with
+    a backoff lease (the dispatcher retries it) or marks FAILED. A redelivered chunk (worker
+    killed, visibility_timeout passed) sends only what is still unsent: each row is claimed.
+    """
+    return invitations_send_chunk(invitation_ids=invitation_ids).get("sent", 0)
+
+
+@shared_task(acks_late=True)
 def invitations_dispatch_due_task() -> int:
     """Beat, every few seconds: queue due and lost sends, close expired links.
 
-    Each chunk is leased in the database before it is queued, so the next run does not queue
-    it again; a chunk whose messages are lost comes back when the lease runs out.
+    Each batch is leased in the database before it is queued (as chunk tasks of
+    SEND_CHUNK_SIZE), so the next run does not queue it again; rows whose messages are lost, and
+    rows put back after a transient failure, come back when their lease runs out.
     """
     queued = 0
     for _ in range(DISPATCH_MAX_CHUNKS):

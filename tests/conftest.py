@@ -28,12 +28,46 @@ def staff_client(client, staff_user):
 
 
 class SmtpSink:
-    """Collects every message an aiosmtpd server on 127.0.0.1 receives."""
+    """Collects every message an aiosmtpd server on 127.0.0.1 receives.
+
+    `connections` counts SMTP sessions (one per EHLO/HELO'd connection); each message gets an
+    `X-Sink-Session` header with the number of the session that carried it. `refuse` maps a
+    recipient address to the reply its RCPT gets (e.g. "550 5.1.1 User unknown").
+    """
 
     def __init__(self) -> None:
         self.messages: list = []  # email.message.EmailMessage, in arrival order
         self.host = "127.0.0.1"
         self.port = 0
+        self.sessions: list = []  # aiosmtpd Session objects, in the order they greeted
+        self.refuse: dict[str, str] = {}
+
+    @property
+    def connections(self) -> int:
+        return len(self.sessions)
+
+    def _session_number(self, session) -> int:
+        for number, known in enumerate(self.sessions, start=1):
+            if known is session:
+                return number
+        self.sessions.append(session)
+        return len(self.sessions)
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # noqa: N802
+        session.host_name = hostname
+        self._session_number(session)
+        return responses
+
+    async def handle_HELO(self, server, session, envelope, hostname) -> str:  # noqa: N802
+        session.host_name = hostname
+        self._session_number(session)
+        return f"250 {server.hostname}"
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options) -> str:  # noqa: N802
+        if address in self.refuse:
+            return self.refuse[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: N802 (aiosmtpd hook)
         import email
@@ -41,6 +75,7 @@ class SmtpSink:
 
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
+        message["X-Sink-Session"] = str(self._session_number(session))
         self.messages.append(message)
         return "250 Message accepted for delivery"
 

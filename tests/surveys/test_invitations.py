@@ -16,8 +16,13 @@ from surveys.services.invitations import (
     invitation_send,
     invitations_claim_due,
     invitations_expire,
+    invitations_send_chunk,
 )
-from surveys.tasks import invitation_send_task, invitations_dispatch_due_task
+from surveys.tasks import (
+    invitation_send_task,
+    invitations_dispatch_due_task,
+    invitations_send_chunk_task,
+)
 from tests.factories import ContactFactory, InvitationFactory, QuestionFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -342,3 +347,220 @@ def test_a_reminder_is_its_own_mail_and_carries_the_opt_out_headers():
     assert reminder.extra_headers["Message-ID"] != first.extra_headers["Message-ID"]
     assert reminder.extra_headers["List-Unsubscribe"] == first.extra_headers["List-Unsubscribe"]
     assert "/unsubscribe/" in reminder.body
+
+
+# ------------------------------------------------------------------ chunks over one connection
+
+
+def _chunk_ids(distribution) -> list[int]:
+    return list(distribution.invitations.order_by("pk").values_list("pk", flat=True))
+
+
+def test_a_chunk_sends_each_invitation_once_over_one_smtp_connection(survey, smtp_email):
+    contacts = ContactFactory.create_batch(6)
+    distribution = distribution_create(survey=survey, contacts=contacts)
+
+    assert invitations_send_chunk_task.apply(args=[_chunk_ids(distribution)]).get() == 6
+
+    assert smtp_email.connections == 1
+    assert {m["X-Sink-Session"] for m in smtp_email.messages} == {"1"}
+    assert sorted(m["X-Envelope-To"] for m in smtp_email.messages) == sorted(
+        c.email for c in contacts
+    )
+    assert len({m["Message-ID"] for m in smtp_email.messages}) == 6
+    rows = distribution.invitations.all()
+    assert {(r.status, r.attempts, r.leased_until) for r in rows} == {
+        (InvitationStatus.SENT, 1, None)
+    }
+    assert all(r.expires_at == r.sent_at + timedelta(days=survey.field_period_days) for r in rows)
+
+
+def test_a_redelivered_chunk_sends_nothing_twice(survey, smtp_email):
+    distribution = distribution_create(survey=survey, contacts=ContactFactory.create_batch(4))
+    ids = _chunk_ids(distribution)
+    assert invitations_send_chunk(invitation_ids=ids) == {"sent": 4}
+
+    # The same chunk again (a redelivery), and overlapping chunks with a duplicate id.
+    assert invitations_send_chunk(invitation_ids=ids) == {"taken": 4}
+    assert invitations_send_chunk(invitation_ids=[ids[0], ids[0], ids[1]]) == {"taken": 2}
+
+    assert len(smtp_email.messages) == 4
+    assert smtp_email.connections == 1  # nothing to send: no connection is opened
+    assert set(distribution.invitations.values_list("attempts", flat=True)) == {1}
+
+
+def test_a_chunk_fails_the_row_refused_with_550_and_sends_the_rest(survey, smtp_email):
+    unknown = ContactFactory(email="nobody@customer.example")
+    others = ContactFactory.create_batch(3)
+    smtp_email.refuse[unknown.email] = "550 5.1.1 User unknown"
+    distribution = distribution_create(survey=survey, contacts=[others[0], unknown, *others[1:]])
+
+    outcome = invitations_send_chunk(invitation_ids=_chunk_ids(distribution))
+
+    assert outcome == {"sent": 3, "failed": 1}
+    failed = distribution.invitations.get(contact=unknown)
+    assert failed.status == InvitationStatus.FAILED
+    assert "550" in failed.error
+    assert failed.leased_until is None and failed.sent_at is None
+    assert sorted(m["X-Envelope-To"] for m in smtp_email.messages) == sorted(
+        c.email for c in others
+    )
+    assert smtp_email.connections == 1  # the refusal did not cost the connection
+    # A poison row is final: a redelivery or the dispatcher never sends it again.
+    assert invitations_send_chunk(invitation_ids=_chunk_ids(distribution)) == {"taken": 4}
+    assert invitations_claim_due() == []
+
+
+def test_a_chunk_puts_a_4xx_row_back_with_a_backoff_and_the_dispatcher_retries_it_once(
+    survey, smtp_email
+):
+    busy = ContactFactory(email="busy@customer.example")
+    smtp_email.refuse[busy.email] = "451 4.2.1 Mailbox busy, try later"
+    distribution = distribution_create(
+        survey=survey, contacts=[busy, *ContactFactory.create_batch(2)]
+    )
+
+    assert invitations_send_chunk(invitation_ids=_chunk_ids(distribution)) == {
+        "sent": 2,
+        "retry": 1,
+    }
+    retry = distribution.invitations.get(contact=busy)
+    assert retry.status == InvitationStatus.PENDING
+    assert "451" in retry.error and retry.sent_at is None and retry.attempts == 1
+    assert timezone.now() < retry.leased_until < timezone.now() + timedelta(seconds=3)
+    assert invitations_claim_due() == []  # the backoff keeps the dispatcher away for now
+
+    del smtp_email.refuse[busy.email]
+    Invitation.objects.filter(pk=retry.pk).update(leased_until=timezone.now())
+    assert invitations_dispatch_due_task() == 1
+
+    retry.refresh_from_db()
+    assert (retry.status, retry.attempts, retry.error) == (InvitationStatus.SENT, 2, "")
+    assert [m["X-Envelope-To"] for m in smtp_email.messages].count(busy.email) == 1
+    assert len(smtp_email.messages) == 3
+
+
+def test_a_chunk_with_the_mail_server_down_sends_nothing_and_keeps_every_row_pending(
+    survey, unreachable_mail_server
+):
+    distribution = distribution_create(survey=survey, contacts=ContactFactory.create_batch(5))
+
+    outcome = invitations_send_chunk(invitation_ids=_chunk_ids(distribution))
+
+    assert outcome == {"retry": 5}
+    rows = list(distribution.invitations.all())
+    assert {(r.status, r.attempts) for r in rows} == {(InvitationStatus.PENDING, 1)}
+    assert all("refused" in r.error.lower() and r.sent_at is None for r in rows)
+    assert all(r.leased_until > timezone.now() for r in rows)  # the backoff
+
+
+def test_a_chunk_gives_up_on_rows_after_the_last_attempt(survey, unreachable_mail_server):
+    from surveys.services.invitations import MAX_SEND_ATTEMPTS
+
+    distribution = distribution_create(survey=survey, contacts=ContactFactory.create_batch(3))
+    distribution.invitations.update(attempts=MAX_SEND_ATTEMPTS - 1)
+
+    assert invitations_send_chunk(invitation_ids=_chunk_ids(distribution)) == {"failed": 3}
+    rows = distribution.invitations.all()
+    assert {(r.status, r.attempts, r.leased_until) for r in rows} == {
+        (InvitationStatus.FAILED, MAX_SEND_ATTEMPTS, None)
+    }
+    assert all("refused" in r.error.lower() for r in rows)
+
+
+def test_a_chunk_fails_a_bad_header_row_and_mails_no_extra_recipient(survey, smtp_email):
+    evil = ContactFactory(name="Eve\r\nBcc: x@evil.example")
+    distribution = distribution_create(survey=survey, contacts=[evil, ContactFactory()])
+
+    assert invitations_send_chunk(invitation_ids=_chunk_ids(distribution)) == {
+        "sent": 1,
+        "failed": 1,
+    }
+    assert distribution.invitations.get(contact=evil).status == InvitationStatus.FAILED
+    assert len(smtp_email.messages) == 1
+    assert "evil" not in smtp_email.messages[0]["X-Envelope-To"]
+
+
+def test_a_chunk_applies_the_send_time_rules(survey, smtp_email, settings):
+    settings.CEM_FATIGUE_WINDOW_DAYS = 7
+    other_survey = SurveyFactory()
+    leaving, twice, fine = ContactFactory.create_batch(3)
+    first = distribution_create(survey=survey, contacts=[leaving, twice, fine])
+    # Created before the first was sent, so creation did not see it: the send must.
+    second = distribution_create(survey=other_survey, contacts=[twice])
+    assert second.invitations.get().status == InvitationStatus.SKIPPED  # creation-time rule
+    second.invitations.update(status=InvitationStatus.PENDING, skip_reason="")
+    leaving.opted_out = True
+    leaving.save()
+
+    ids = _chunk_ids(first) + _chunk_ids(second)
+    assert invitations_send_chunk(invitation_ids=ids) == {"sent": 2, "skipped": 2}
+
+    assert first.invitations.get(contact=leaving).skip_reason == SkipReason.OPTED_OUT
+    assert second.invitations.get().skip_reason == SkipReason.CONTACT_FATIGUE
+    assert sorted(m["X-Envelope-To"] for m in smtp_email.messages) == sorted(
+        [twice.email, fine.email]
+    )
+
+
+def test_a_chunk_of_a_closed_survey_skips_its_rows(smtp_email):
+    survey = SurveyFactory()
+    distribution = distribution_create(survey=survey, contacts=ContactFactory.create_batch(2))
+    survey.status = SurveyFactory(closed=True).status
+    survey.save()
+
+    assert invitations_send_chunk(invitation_ids=_chunk_ids(distribution)) == {"skipped": 2}
+    assert set(distribution.invitations.values_list("skip_reason", flat=True)) == {
+        SkipReason.SURVEY_NOT_LIVE
+    }
+    assert smtp_email.messages == []
+
+
+def test_a_chunk_writes_each_mail_in_its_contacts_language(survey, smtp_email):
+    SurveyTranslation.objects.create(survey=survey, language="fa", key="title", text="نظرسنجی نصب")
+    persian = ContactFactory(language="fa")
+    english = ContactFactory(language="en")
+    QuestionFactory(survey=survey, type=QuestionType.NPS, page=1, position=1)
+    distribution = distribution_create(survey=survey, contacts=[persian, english, ContactFactory()])
+
+    invitations_send_chunk(invitation_ids=_chunk_ids(distribution))
+
+    subjects = {m["X-Envelope-To"]: m["Subject"] for m in smtp_email.messages}
+    assert "نظرسنجی نصب" in subjects[persian.email]
+    assert "Installation survey" in subjects[english.email]
+    for message in smtp_email.messages:  # the one-click scale and the link are per contact
+        invitation = distribution.invitations.get(contact__email=message["X-Envelope-To"])
+        assert f"{invitation.url}?score=10" in message.get_body(("plain",)).get_content()
+
+
+def test_a_chunk_costs_two_queries_per_message(survey, smtp_email):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    QuestionFactory(survey=survey, type=QuestionType.NPS, page=1, position=1)
+    small = distribution_create(survey=survey, contacts=ContactFactory.create_batch(3))
+    large = distribution_create(survey=survey, contacts=ContactFactory.create_batch(9))
+
+    with CaptureQueriesContext(connection) as queries_small:
+        invitations_send_chunk(invitation_ids=_chunk_ids(small))
+    with CaptureQueriesContext(connection) as queries_large:
+        invitations_send_chunk(invitation_ids=_chunk_ids(large))
+
+    # The claim and the SENT mark; rows, rules and texts are read once per chunk.
+    assert len(queries_large) - len(queries_small) == 2 * 6
+    assert len(smtp_email.messages) == 12
+
+
+def test_sends_are_published_in_chunks_of_send_chunk_size(
+    survey, smtp_email, monkeypatch, django_capture_on_commit_callbacks
+):
+    from surveys.services import invitations
+
+    monkeypatch.setattr(invitations, "SEND_CHUNK_SIZE", 2)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        distribution = distribution_create(survey=survey, contacts=ContactFactory.create_batch(5))
+
+    assert len(smtp_email.messages) == 5
+    assert smtp_email.connections == 3  # chunks of 2, 2 and 1
+    assert set(distribution.invitations.values_list("status", flat=True)) == {InvitationStatus.SENT}
