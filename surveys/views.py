@@ -4,9 +4,10 @@ URL contract of `/s/<token>/` (the token is the credential):
 
 * GET shows the page where the respondent left off (the first page with an unanswered
   required question); `?page=<n>` (a Question.page number) opens another shown page up to that
-  one; `?lang=<code>` switches to one of the survey's languages and is remembered in the
-  session for this invitation; `?score=<n>` preselects n on the survey's opening scale question
-  (see `first_scale_question`) without storing anything. Invalid values are ignored.
+  one; `?lang=<code>` switches to one of the survey's languages and is remembered for this
+  invitation in a signed cookie (no database session on these pages, see
+  `_RespondentCookies`); `?score=<n>` preselects n on the survey's opening scale question (see
+  `first_scale_question`) without storing anything. Invalid values are ignored.
 * POST with `page` (a hidden field) saves that page and redirects (303) to the next page, or
   completes the response on the last page and shows the thank-you page (200). `nav=back`
   saves what is valid and goes to the previous page.
@@ -62,9 +63,9 @@ from .services.texts import (
 
 security_logger = logging.getLogger("surveys.security")
 
-ANSWERED_SESSION_KEY = "surveys_answered_invitations"
-LANGUAGE_SESSION_KEY = "surveys_invitation_languages"
-SESSION_MEMORY = 20
+ANSWERED_COOKIE = "cem_answered"
+LANGUAGE_COOKIE = "cem_language"
+COOKIE_MEMORY = 20  # invitations remembered per browser, the latest kept
 TEMPLATES = "surveys/respond/"
 
 
@@ -91,13 +92,75 @@ def _invalid_link(request: HttpRequest) -> HttpResponse:
     return _page(request, "invalid.html", status=404)
 
 
+class _RespondentCookies:
+    """What this browser did with personal links: the invitations it completed (they get
+    "already answered" instead of the invalid-link page) and the language chosen per invitation.
+
+    Signed cookies (httponly, SameSite=Lax, path limited to the answering pages) rather than
+    the database session, so answering costs no session read or write. Values are invitation
+    ids, never tokens; the signature stops a browser from claiming another invitation.
+    """
+
+    def __init__(self, request: HttpRequest):
+        self.request = request
+        self.pending: dict[str, str] = {}
+
+    def _read(self, name: str) -> list[str]:
+        value = self.request.get_signed_cookie(
+            name, default="", salt=f"surveys.respond.{name}", max_age=self.max_age
+        )
+        return [item for item in value.split(".") if item]
+
+    @property
+    def max_age(self) -> int:
+        return settings.SESSION_COOKIE_AGE
+
+    def answered(self) -> set[str]:
+        return set(self._read(ANSWERED_COOKIE))
+
+    def remember_answered(self, invitation: Invitation) -> None:
+        key = str(invitation.pk)
+        kept = [item for item in self._read(ANSWERED_COOKIE) if item != key]
+        self.pending[ANSWERED_COOKIE] = ".".join([*kept, key][-COOKIE_MEMORY:])
+
+    def languages(self) -> dict[str, str]:
+        pairs = (item.partition("-") for item in self._read(LANGUAGE_COOKIE))
+        return {key: code for key, _sep, code in pairs if key and code}
+
+    def remember_language(self, invitation: Invitation, code: str) -> None:
+        key = str(invitation.pk)
+        chosen = {k: v for k, v in self.languages().items() if k != key}
+        chosen[key] = code
+        items = [f"{k}-{v}" for k, v in chosen.items()][-COOKIE_MEMORY:]
+        self.pending[LANGUAGE_COOKIE] = ".".join(items)
+
+    def apply(self, response: HttpResponse, path: str) -> HttpResponse:
+        for name, value in self.pending.items():
+            response.set_signed_cookie(
+                name,
+                value,
+                salt=f"surveys.respond.{name}",
+                max_age=self.max_age,
+                path=path,
+                httponly=True,
+                secure=self.request.is_secure(),
+                samesite="Lax",
+            )
+        return response
+
+
+def _cookies(request: HttpRequest) -> _RespondentCookies:
+    if not hasattr(request, "_surveys_cookies"):
+        request._surveys_cookies = _RespondentCookies(request)
+    return request._surveys_cookies
+
+
 def _answered_here(request: HttpRequest, invitation: Invitation) -> bool:
-    return invitation.pk in request.session.get(ANSWERED_SESSION_KEY, [])
+    return str(invitation.pk) in _cookies(request).answered()
 
 
 def _remember_answered(request: HttpRequest, invitation: Invitation) -> None:
-    answered = request.session.get(ANSWERED_SESSION_KEY, [])
-    request.session[ANSWERED_SESSION_KEY] = [*answered, invitation.pk][-SESSION_MEMORY:]
+    _cookies(request).remember_answered(invitation)
 
 
 def _offered_languages(invitation: Invitation) -> list[str]:
@@ -113,16 +176,14 @@ def _respondent_language(request: HttpRequest, invitation: Invitation) -> str:
     """`?lang=` (remembered per invitation), else the remembered choice, else the contact's
     language; never a language outside the survey's languages and the contact's own."""
     offered = _offered_languages(invitation)
-    chosen: dict[str, str] = request.session.get(LANGUAGE_SESSION_KEY, {})
+    cookies = _cookies(request)
     key = str(invitation.pk)
     requested = request.GET.get("lang")
     if requested in offered:
-        if chosen.get(key) != requested:
-            chosen = {k: v for k, v in chosen.items() if k != key}
-            chosen[key] = requested
-            request.session[LANGUAGE_SESSION_KEY] = dict(list(chosen.items())[-SESSION_MEMORY:])
+        if cookies.languages().get(key) != requested:
+            cookies.remember_language(invitation, requested)
         return requested
-    for candidate in (chosen.get(key), invitation.contact.language):
+    for candidate in (cookies.languages().get(key), invitation.contact.language):
         if candidate in offered:
             return candidate
     return invitation.survey.default_language
@@ -245,6 +306,15 @@ class _Respondent:
 @public_page_headers
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, token: str) -> HttpResponse:
+    response = _respond(request, token)
+    cookies = getattr(request, "_surveys_cookies", None)
+    if cookies is not None and cookies.pending:
+        # Every personal link lives under the same prefix: /s/<token>/ -> /s/
+        cookies.apply(response, path=reverse("surveys:respond", args=["x"])[: -len("x/")])
+    return response
+
+
+def _respond(request: HttpRequest, token: str) -> HttpResponse:
     if token_guesses_exceeded(request):
         security_logger.warning("Survey link lookups rate-limited for %s", client_ip(request))
         return _page(request, "rate_limited.html", status=429)
@@ -319,7 +389,12 @@ def _respond_post(request: HttpRequest, respondent: _Respondent) -> HttpResponse
                     invitation=invitation, page=page, answers=answers, language=language
                 )
                 return _redirect(respondent.page_url(following))
-            response_submit(invitation=invitation, answers=answers, language=language)
+            response_submit(
+                invitation=invitation,
+                answers=answers,
+                language=language,
+                questions=respondent.questions,
+            )
         except ValidationError as error:
             if not _errors_on_form(error, form):
                 # An earlier page misses an answer (a changed condition): keep this page's
@@ -355,6 +430,7 @@ def _submit_whole_survey(request: HttpRequest, respondent: _Respondent) -> HttpR
                 invitation=respondent.invitation,
                 answers=form.answers(),
                 language=respondent.language,
+                questions=respondent.questions,
             )
         except ValidationError as error:
             form.add_service_errors(error)

@@ -16,6 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from customers.models import TouchPointEvent
+
 from .. import logic
 from ..constants import (
     SCALE_TYPES,
@@ -81,15 +83,20 @@ def invitation_state(invitation: Invitation, *, now=None) -> LinkState:
 def invitation_resolve(*, token: str) -> tuple[Invitation | None, LinkState]:
     if not token or len(token) > TOKEN_MAX_LENGTH:
         return None, LinkState.INVALID
+    # Every join costs PostgreSQL planning time on each request (the statements are not
+    # prepared): join what every link needs, and the event only for invitations that have one.
     invitation = (
-        Invitation.objects.select_related(
-            "survey", "contact", "contact__account", "distribution", "event"
-        )
+        Invitation.objects.select_related("survey", "contact", "contact__account", "distribution")
         .filter(token=token)
+        .order_by()  # the token is unique: no sort by the model's default ordering
         .first()
     )
     if invitation is None:
         return None, LinkState.INVALID
+    if invitation.event_id is not None:
+        invitation.event = TouchPointEvent.objects.select_related("touch_point").get(
+            pk=invitation.event_id
+        )
     return invitation, invitation_state(invitation)
 
 
@@ -221,20 +228,48 @@ def response_for_invitation(*, invitation: Invitation) -> Response | None:
     return Response.objects.filter(invitation=invitation).first()
 
 
+_LOCK_RELATIONS = ("survey", "contact", "distribution", "event")
+
+
 def _locked_invitation(invitation: Invitation) -> Invitation:
     # The row lock serialises concurrent saves and submits; the OneToOne index is the real guard.
     # `of=self`: PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins.
-    invitation = (
-        Invitation.objects.select_for_update(of=("self",))
-        .select_related("survey", "contact", "distribution", "event")
-        .get(pk=invitation.pk)
-    )
+    # The invitation's own row is read again under the lock; related rows the caller already
+    # loaded (`invitation_resolve` does, moments earlier) are reused rather than joined again:
+    # they are not locked either way, and joining them costs the planner more than the lock.
+    loaded = {
+        name: getattr(invitation, name)
+        for name in _LOCK_RELATIONS
+        if Invitation._meta.get_field(name).is_cached(invitation)
+    }
+    queryset = Invitation.objects.select_for_update(of=("self",)).order_by()
+    missing = [name for name in _LOCK_RELATIONS if name not in loaded]
+    if missing:
+        queryset = queryset.select_related(*missing)
+    locked = queryset.get(pk=invitation.pk)
+    for name, related in loaded.items():
+        if getattr(locked, f"{name}_id") == (related.pk if related is not None else None):
+            setattr(locked, name, related)
+    invitation = locked
     state = invitation_state(invitation)
     if state == LinkState.ANSWERED:
         raise ResponseAlreadySubmitted
     if state != LinkState.VALID:
         raise InvitationNotAnswerable
     return invitation
+
+
+# Set from loaded, trusted objects: `full_clean` would check each with a SELECT, and the
+# database's foreign keys guard them anyway.
+_RESPONSE_FOREIGN_KEYS = (
+    "survey",
+    "invitation",
+    "distribution",
+    "contact",
+    "account",
+    "touch_point",
+    "event",
+)
 
 
 def _new_response(invitation: Invitation, *, status: str, language: str, now=None) -> Response:
@@ -253,7 +288,7 @@ def _new_response(invitation: Invitation, *, status: str, language: str, now=Non
         submitted_at=now,
     )
     # Uniqueness is left to the database so that the race loser gets IntegrityError.
-    response.full_clean(validate_unique=False)
+    response.full_clean(exclude=_RESPONSE_FOREIGN_KEYS, validate_unique=False)
     return response
 
 
@@ -323,7 +358,13 @@ def response_page_save(
 
 
 @transaction.atomic
-def response_submit(*, invitation: Invitation, answers: Mapping, language: str) -> Response:
+def response_submit(
+    *,
+    invitation: Invitation,
+    answers: Mapping,
+    language: str,
+    questions: list[Question] | None = None,
+) -> Response:
     """Complete the invitation's response with `answers` and the saved in-progress answers.
 
     `answers` maps question ids to an int (scales), a Choice.value (single choice), a list of
@@ -331,14 +372,15 @@ def response_submit(*, invitation: Invitation, answers: Mapping, language: str) 
     the same questions. The whole survey is validated: answers to skipped questions are
     dropped and every shown required question must be answered. A completed response is
     final: a second submit, or the loser of a concurrent one, raises ResponseAlreadySubmitted.
+    `questions` is `survey_questions(survey=invitation.survey)` when the caller has it.
     """
     invitation = _locked_invitation(invitation)
     response = Response.objects.filter(invitation=invitation).first()
     if response is not None and response.status != ResponseStatus.IN_PROGRESS:
         raise ResponseAlreadySubmitted
 
-    survey = invitation.survey
-    questions = survey_questions(survey=survey)
+    if questions is None:
+        questions = survey_questions(survey=invitation.survey)
     merged = {**response_answers(response=response), **_normalise(answers)}
     rows = answers_clean(questions=questions, answers=merged)
     now = timezone.now()
@@ -347,9 +389,10 @@ def response_submit(*, invitation: Invitation, answers: Mapping, language: str) 
             invitation, status=ResponseStatus.COMPLETED, language=language, now=now
         )
         try:
-            with transaction.atomic():
-                response.save()
+            response.save(force_insert=True)
         except IntegrityError as error:
+            # The race loser. No savepoint: the exception leaves this atomic block, which
+            # rolls the whole submit back (or back to its savepoint, when nested).
             raise ResponseAlreadySubmitted from error
     else:
         # Conditional update: of two concurrent completions exactly one changes the row.

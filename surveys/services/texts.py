@@ -172,15 +172,18 @@ def survey_texts(
     piping: Lookup | None = None,
 ) -> SurveyTexts:
     """Texts in `language`, each missing or empty translation falling back to the source.
+    The source is in the survey's default language, so that language reads no translations.
 
     Without `piping` placeholders are left as written (exports, admin); respondent pages pass
     `invitation_piping(invitation)`, the preview `sample_piping()`.
     """
     texts = survey_source_texts(survey=survey, questions=questions)
-    translated = SurveyTranslation.objects.filter(
-        survey=survey, language=language, key__in=list(texts)
-    ).exclude(text="")
-    texts.update(translated.values_list("key", "text"))
+    if language != survey.default_language:
+        # The source texts are written in the default language: nothing to look up for it.
+        translated = SurveyTranslation.objects.filter(
+            survey=survey, language=language, key__in=list(texts)
+        ).exclude(text="")
+        texts.update(translated.values_list("key", "text"))
     return SurveyTexts(language=language, texts=texts, piping=piping)
 
 
