@@ -2,6 +2,7 @@
 into PostgreSQL and time the metrics, overall, per survey, per account and over a date range.
 
     .venv/bin/python bench/metrics_scale.py [--sizes 100000,1000000] [--runs 5] [--reuse]
+        [--no-rollup]
 
 Rows are generated inside PostgreSQL (INSERT ... SELECT over generate_series), about three
 numeric answers and one comment in ten per response, spread over the last 365 days across 200
@@ -11,6 +12,9 @@ For each case it prints the median of --runs calls (after one warm-up) of
 `insights.selectors.metric_summary` and of GET /api/v1/metrics/ through Django's full request
 stack (token authentication, serializers; the in-process test client, so no network), and the
 number of SQL queries one request makes. Goal on 2 cores: under 1 s at 1,000,000 responses.
+
+The load bypasses triggers, so the daily metric rollup (insights.rollup) is rebuilt after it;
+--no-rollup measures without it (every metric from the raw rows and covering indexes).
 """
 
 import argparse
@@ -168,6 +172,28 @@ def responses_load(target: int) -> float:
     return time.perf_counter() - started
 
 
+def rollup_prepare(*, enabled: bool, rebuild: bool) -> str:
+    """The load bypasses triggers (session_replication_role), so the daily rollup is rebuilt
+    after it, as `manage.py metrics_rollup --rebuild` would; --no-rollup drops it instead."""
+    import time
+
+    from insights import rollup
+    from insights.models import AnswerDay, RollupState
+
+    if not enabled:
+        RollupState.objects.all().delete()
+        return "(rollup off: every metric reads the raw rows)"
+    if rebuild or rollup.state() is None:
+        started = time.perf_counter()
+        rollup.refresh(rebuild=True)
+        return (
+            f"(rollup rebuilt in {time.perf_counter() - started:.1f} s: "
+            f"{AnswerDay.objects.count():,} answer-day rows)"
+        )
+    through, _ = rollup.refresh()
+    return f"(rollup through {through:%Y-%m-%d}: {AnswerDay.objects.count():,} answer-day rows)"
+
+
 def cases() -> list[tuple[str, dict]]:
     from django.db.models import Count
     from django.utils import timezone
@@ -250,6 +276,11 @@ def main() -> int:
     parser.add_argument(
         "--reuse", action="store_true", help="Keep an existing bench database and top it up."
     )
+    parser.add_argument(
+        "--no-rollup",
+        action="store_true",
+        help="Measure without the daily rollup (drops its state: every metric reads raw rows).",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
@@ -281,6 +312,8 @@ def main() -> int:
                 f"in {seconds:.1f} s)",
                 flush=True,
             )
+        rollup_note = rollup_prepare(enabled=not args.no_rollup, rebuild=bool(seconds))
+        print(rollup_note, flush=True)
         for row in measure(args.runs, size):
             selector = f"{row['selector'] * 1000:7.0f}ms" if "selector" in row else f"{'-':>9}"
             print(

@@ -2,8 +2,9 @@
 
 from dataclasses import asdict, dataclass, replace
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -11,7 +12,8 @@ from customers.selectors import visible_account_ids
 from surveys.constants import CHOICE_TYPES, CX_INDEX_TYPES, QuestionType, ResponseStatus
 from surveys.models import Answer, Invitation, Question, Response, Survey
 
-from . import metrics
+from . import metrics, rollup
+from .models import AnswerDay, ResponseDay
 
 
 @dataclass(frozen=True)
@@ -85,28 +87,110 @@ CSAT_QUESTIONS = Question.objects.filter(
 CSAT_FILTER = Q(question_type=QuestionType.RATING, question_id__in=CSAT_QUESTIONS)
 
 
+def _metric_filters() -> dict[str, Q]:
+    nps_q = Q(question_type=QuestionType.NPS)
+    return {
+        "promoters": nps_q & Q(number__gte=metrics.PROMOTER_MIN),
+        "detractors": nps_q & Q(number__lte=metrics.DETRACTOR_MAX),
+        "nps": nps_q,
+        "csat": CSAT_FILTER,
+        "csat_satisfied": CSAT_FILTER & Q(number__gte=metrics.CSAT_SATISFIED_MIN),
+        "ces": Q(question_type=QuestionType.EFFORT),
+        "cx": Q(question_type__in=CX_INDEX_TYPES),
+    }
+
+
 def metric_aggregates() -> dict:
     """The conditional aggregates behind every metric; usable with .aggregate() or .annotate()."""
-    nps_q = Q(question_type=QuestionType.NPS)
-    ces_q = Q(question_type=QuestionType.EFFORT)
-    cx_q = Q(question_type__in=CX_INDEX_TYPES)
+    q = _metric_filters()
     # Rows are counted on question_type, never null like id (Django refuses COUNT(*) with a
     # filter), so that the covering surveys_ans_*_cov indexes (question_type, submitted_at,
     # question_id, number) answer index-only, without reading the table.
     return {
-        "promoters": Count("question_type", filter=nps_q & Q(number__gte=metrics.PROMOTER_MIN)),
-        "detractors": Count("question_type", filter=nps_q & Q(number__lte=metrics.DETRACTOR_MAX)),
-        "nps_n": Count("question_type", filter=nps_q),
-        "csat_n": Count("question_type", filter=CSAT_FILTER),
-        "csat_satisfied": Count(
-            "question_type", filter=CSAT_FILTER & Q(number__gte=metrics.CSAT_SATISFIED_MIN)
-        ),
-        "csat_avg": Avg("number", filter=CSAT_FILTER),
-        "ces_n": Count("question_type", filter=ces_q),
-        "ces_avg": Avg("number", filter=ces_q),
-        "cx_n": Count("question_type", filter=cx_q),
-        "cx_avg": Avg("number", filter=cx_q),
+        "promoters": Count("question_type", filter=q["promoters"]),
+        "detractors": Count("question_type", filter=q["detractors"]),
+        "nps_n": Count("question_type", filter=q["nps"]),
+        "csat_n": Count("question_type", filter=q["csat"]),
+        "csat_satisfied": Count("question_type", filter=q["csat_satisfied"]),
+        "csat_avg": Avg("number", filter=q["csat"]),
+        "ces_n": Count("question_type", filter=q["ces"]),
+        "ces_avg": Avg("number", filter=q["ces"]),
+        "cx_n": Count("question_type", filter=q["cx"]),
+        "cx_avg": Avg("number", filter=q["cx"]),
     }
+
+
+_COUNTS = ("promoters", "detractors", "nps_n", "csat_n", "csat_satisfied", "ces_n", "cx_n")
+_MEANS = ("csat", "ces", "cx")
+
+
+def _additive_aggregates(*, rows, total, values) -> dict:
+    """metric_aggregates() as sums that add up across sources: each mean as its total and
+    number of values. rows(q): rows matching q; total(q): sum of number; values(q): numbers."""
+    q = _metric_filters()
+    aggregates = {
+        "promoters": rows(q["promoters"]),
+        "detractors": rows(q["detractors"]),
+        "nps_n": rows(q["nps"]),
+        "csat_n": rows(q["csat"]),
+        "csat_satisfied": rows(q["csat_satisfied"]),
+        "ces_n": rows(q["ces"]),
+        "cx_n": rows(q["cx"]),
+    }
+    for key in _MEANS:
+        aggregates[f"{key}_total"] = total(q[key])
+        aggregates[f"{key}_values"] = values(q[key])
+    return aggregates
+
+
+def _rollup_metric_summary(result_filter: ResultFilter, through: datetime) -> MetricSummary:
+    """metric_summary from the daily rollup for the days before `through` plus the raw rows
+    from `through` on (today's). Same figures: counts add up, means are total / values."""
+    f = result_filter
+    last_rolled_day = timezone.localtime(through).date() - timedelta(days=1)
+    until = min(f.until, last_rolled_day) if f.until is not None else last_rolled_day
+    rolled_answers = AnswerDay.objects.filter(
+        day__lte=until, question_type__in=METRIC_TYPES
+    ).order_by()
+    rolled_responses = ResponseDay.objects.filter(day__lte=until).order_by()
+    for field, value in (
+        ("day__gte", f.since),
+        ("survey_id", f.survey_id),
+        ("touch_point_id", f.touch_point_id),
+    ):
+        if value is not None:
+            rolled_answers = rolled_answers.filter(**{field: value})
+            rolled_responses = rolled_responses.filter(**{field: value})
+    rolled = rolled_answers.aggregate(
+        **_additive_aggregates(
+            rows=lambda q: Sum("count", filter=q),
+            total=lambda q: Sum(F("number") * F("count"), filter=q),
+            values=lambda q: Sum("count", filter=q & Q(number__isnull=False)),
+        )
+    )
+    n = rolled_responses.aggregate(n=Sum("count"))["n"] or 0
+    if f.until is None or f.until > last_rolled_day:
+        raw = (
+            answers_in(f)
+            .filter(question_type__in=METRIC_TYPES, submitted_at__gte=through)
+            .aggregate(
+                **_additive_aggregates(
+                    rows=lambda q: Count("question_type", filter=q),
+                    total=lambda q: Sum("number", filter=q),
+                    values=lambda q: Count("number", filter=q),
+                )
+            )
+        )
+        n += responses_in(f).filter(submitted_at__gte=through).count()
+    else:
+        raw = {}
+    row = {key: int(rolled[key] or 0) + int(raw.get(key) or 0) for key in rolled}
+    for key in _MEANS:
+        values = row.pop(f"{key}_values")
+        total = row.pop(f"{key}_total")
+        # As exact as AVG() over the rows: PostgreSQL divides the same integers as numerics.
+        row[f"{key}_avg"] = Decimal(total) / Decimal(values) if values else None
+    return summary_from_aggregates(row, n=int(n))
 
 
 def summary_from_aggregates(row: dict, *, n: int) -> MetricSummary:
@@ -139,6 +223,15 @@ METRIC_TYPES = (
 
 
 def metric_summary(result_filter: ResultFilter) -> MetricSummary:
+    f = result_filter
+    # Accounts are no rollup dimension (the account indexes serve those); a range that starts
+    # after the rolled-up days reads the raw rows anyway.
+    if f.account_id is None and f.account_ids is None:
+        state = rollup.state()
+        if state is not None and (
+            f.since is None or f.since < timezone.localtime(state.through).date()
+        ):
+            return _rollup_metric_summary(f, state.through)
     answers = answers_in(result_filter).filter(question_type__in=METRIC_TYPES)
     row = answers.aggregate(**metric_aggregates())
     return summary_from_aggregates(row, n=responses_in(result_filter).count())
