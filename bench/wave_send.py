@@ -11,13 +11,16 @@ stays within CEM_ACCOUNT_MAX_INVITATIONS=10).
 1. Creation: `distribution_create` for all contacts, timed from the call to the commit: the
    rule queries, one token per row from the CSPRNG, bulk INSERTs. Goal >= 20,000 rows/s.
 2. Publishing: the first --send ids published to Redis (127.0.0.1:6379/12, a queue of its
-   own), timed; the rest stay PENDING for the dispatcher (not run here).
+   own) by `invitations_enqueue`, as chunk tasks of SEND_CHUNK_SIZE ids, timed; the rest stay
+   PENDING for the dispatcher (not run here).
 3. Sending: --workers Celery worker processes (prefork) on that queue mail the published
    invitations to a local SMTP sink (aiosmtpd in a subprocess on 127.0.0.1, counting
-   messages). Timed from the first to the last SENT row; stops after --timeout seconds.
+   messages and connections). Timed from the first to the last SENT row; stops after
+   --timeout seconds.
 
-Prints rows/s for creation, messages/s for publishing and emails/s for sending, the count in
-the sink against the SENT rows, and the time the whole 100,000 would take at that rate.
+Prints rows/s for creation, ids/s for publishing and emails/s for sending, the count in the
+sink against the SENT rows, the SMTP connections used, the time the whole 100,000 would take
+at that rate, and the load average before and after (a shared 2-core machine: note it).
 Loopback only; the queue is deleted and the workers stopped at the end.
 """
 
@@ -52,6 +55,11 @@ SINK = textwrap.dedent(
 
     class Counter:
         count = 0
+        connections = 0
+        async def handle_EHLO(self, server, session, envelope, hostname, responses):
+            session.host_name = hostname
+            Counter.connections += 1
+            return responses
         async def handle_DATA(self, server, session, envelope):
             Counter.count += 1
             return "250 OK"
@@ -60,12 +68,16 @@ SINK = textwrap.dedent(
     controller.start()
     try:
         while True:
-            count_file.write_text(str(Counter.count))
+            count_file.write_text(f"{Counter.count} {Counter.connections}")
             time.sleep(0.2)
     finally:
         controller.stop()
     """
 )
+
+
+def load_average() -> str:
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def free_port() -> int:
@@ -162,8 +174,9 @@ def main() -> int:
 
     from surveys.constants import InvitationStatus
     from surveys.models import Invitation
-    from surveys.services.invitations import invitations_enqueue
+    from surveys.services.invitations import SEND_CHUNK_SIZE, invitations_enqueue
 
+    print(f"Load average at the start: {load_average()}")
     started = time.perf_counter()
     seed(args.contacts)
     print(f"Seeded {args.contacts:,} contacts in {time.perf_counter() - started:.1f} s")
@@ -181,8 +194,10 @@ def main() -> int:
     started = time.perf_counter()
     invitations_enqueue(invitation_ids=to_send)
     elapsed = time.perf_counter() - started
+    chunks = -(-len(to_send) // SEND_CHUNK_SIZE)
     print(
-        f"Published {len(to_send):,} send tasks in {elapsed:.2f} s: {len(to_send) / elapsed:,.0f}/s"
+        f"Published {len(to_send):,} ids as {chunks:,} chunk tasks of {SEND_CHUNK_SIZE} in"
+        f" {elapsed:.2f} s: {len(to_send) / elapsed:,.0f} ids/s"
     )
 
     work = Path(tempfile.mkdtemp(prefix="cem-bench-wave-"))
@@ -230,7 +245,8 @@ def main() -> int:
 
     sent = sent_rows.count()
     span = sent_rows.aggregate(first=Min("sent_at"), last=Max("sent_at"))
-    in_sink = int(count_file.read_text() or 0) if count_file.exists() else 0
+    counts = count_file.read_text().split() if count_file.exists() else []
+    in_sink, connections = (int(counts[0]), int(counts[1])) if counts else (0, 0)
     if sent < 2:
         print(f"Only {sent} sent before the timeout; see {work / 'worker.log'}")
         return 1
@@ -239,6 +255,7 @@ def main() -> int:
     print(
         f"Sent {sent:,} of {len(to_send):,} with {args.workers} worker processes in"
         f" {seconds:.1f} s: {send_rate:,.0f} emails/s; the SMTP sink counted {in_sink:,}"
+        f" messages over {connections:,} connections"
     )
     print(
         f"At that rate the whole wave of {rows:,} takes about {rows / send_rate / 60:.1f} min"
@@ -246,6 +263,7 @@ def main() -> int:
     )
     duplicates = in_sink - sent
     print(f"Sink minus SENT rows: {duplicates} (0 means no message was sent twice or lost)")
+    print(f"Load average at the end: {load_average()}")
     return 0 if rate >= GOAL_CREATE_RATE and duplicates == 0 else 1
 
 

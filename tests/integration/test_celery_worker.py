@@ -159,3 +159,5 @@ def test_a_real_worker_sends_each_invitation_of_a_distribution_exactly_once(
     assert recipients == sorted(c.email for c in contacts)
     assert len({m["Message-ID"] for m in smtp_sink.messages}) == 5
     assert set(Invitation.objects.values_list("attempts", flat=True)) == {1}
+    # One chunk task over one SMTP connection; the duplicate chunk found nothing to send.
+    assert smtp_sink.connections == 1
