@@ -196,6 +196,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.waves_send_reminders_task",
         "schedule": crontab(minute=0, hour=8),
     },
+    # Days before today are read from the rollup (PostgreSQL), today from the raw answers.
+    "metrics-rollup-refresh": {
+        "task": "insights.tasks.metrics_rollup_refresh_task",
+        "schedule": crontab(minute=5, hour=0),
+    },
 }
 
 # ------------------------------------------------------------------ product rules
