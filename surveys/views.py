@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -51,6 +52,7 @@ from .services.responses import (
     response_for_invitation,
     response_page_save,
     response_submit,
+    response_submit_locked,
     survey_questions,
 )
 from .services.texts import (
@@ -233,8 +235,9 @@ def _initial(questions: list[Question], answers: dict) -> dict[str, Any]:
 class _Respondent:
     """What one request knows about an invitation's survey and its saved answers."""
 
-    def __init__(self, invitation: Invitation, language: str):
+    def __init__(self, invitation: Invitation, language: str, *, locked: bool = False):
         self.invitation = invitation
+        self.locked = locked  # the invitation's row lock is held (a whole-survey submit)
         self.survey = invitation.survey
         self.language = language
         self.questions = survey_questions(survey=self.survey)
@@ -306,7 +309,15 @@ class _Respondent:
 @public_page_headers
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, token: str) -> HttpResponse:
-    response = _respond(request, token)
+    if request.method == "POST" and "page" not in request.POST:
+        # A whole-survey submit reads the link under its row lock, then the saved response,
+        # and completes it in this one transaction: one read of each instead of two.
+        with transaction.atomic():
+            response = _respond(request, token, lock=True)
+            if response.status_code != 200:
+                transaction.set_rollback(True)  # nothing to keep from a refused submit
+    else:
+        response = _respond(request, token)
     cookies = getattr(request, "_surveys_cookies", None)
     if cookies is not None and cookies.pending:
         # Every personal link lives under the same prefix: /s/<token>/ -> /s/
@@ -314,11 +325,11 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def _respond(request: HttpRequest, token: str) -> HttpResponse:
+def _respond(request: HttpRequest, token: str, *, lock: bool = False) -> HttpResponse:
     if token_guesses_exceeded(request):
         security_logger.warning("Survey link lookups rate-limited for %s", client_ip(request))
         return _page(request, "rate_limited.html", status=429)
-    invitation, state = invitation_resolve(token=token)
+    invitation, state = invitation_resolve(token=token, lock=lock)
     if state == LinkState.ANSWERED and _answered_here(request, invitation):
         with translation.override(_respondent_language(request, invitation)):
             return _page(request, "answered.html", status=409)
@@ -329,7 +340,7 @@ def _respond(request: HttpRequest, token: str) -> HttpResponse:
     with translation.override(language):
         if state == LinkState.CLOSED:
             return _page(request, "closed.html", status=410)
-        respondent = _Respondent(invitation, language)
+        respondent = _Respondent(invitation, language, locked=lock)
         if request.method == "GET":
             return _respond_get(request, respondent)
         try:
@@ -425,12 +436,15 @@ def _errors_on_form(error: ValidationError, form: SurveyResponseForm) -> bool:
 def _submit_whole_survey(request: HttpRequest, respondent: _Respondent) -> HttpResponse:
     form = respondent.whole_form(request.POST)
     if form.is_valid():
+        submit = response_submit_locked if respondent.locked else response_submit
+        extra = {"response": respondent.response} if respondent.locked else {}
         try:
-            response_submit(
+            submit(
                 invitation=respondent.invitation,
                 answers=form.answers(),
                 language=respondent.language,
                 questions=respondent.questions,
+                **extra,
             )
         except ValidationError as error:
             form.add_service_errors(error)
