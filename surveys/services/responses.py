@@ -114,11 +114,8 @@ def invitation_resolve(*, token: str, lock: bool = False) -> tuple[Invitation | 
     if lock:
         # `of=self`: PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins.
         queryset = queryset.select_for_update(of=("self",))
-    invitation = (
-        queryset.filter(token=token)
-        .order_by()  # the token is unique: no sort by the model's default ordering
-        .first()
-    )
+    # The token is unique: no ORDER BY (first() would add one).
+    invitation = next(iter(queryset.filter(token=token).order_by()[:1]), None)
     if invitation is None:
         return None, LinkState.INVALID
     if invitation.event_id is not None:
@@ -253,7 +250,8 @@ def response_answers(*, response: Response | None) -> dict[int, Any]:
 
 
 def response_for_invitation(*, invitation: Invitation) -> Response | None:
-    return Response.objects.filter(invitation=invitation).first()
+    # One per invitation (a unique index): no ORDER BY (first() would add one).
+    return next(iter(Response.objects.filter(invitation=invitation).order_by()[:1]), None)
 
 
 _LOCK_RELATIONS = ("survey", "contact", "distribution", "event")
