@@ -33,6 +33,9 @@ KEY_STRINGS = [
     "This question needs an answer.",  # required-field error
     "Please check your answers",
     "Your opinion on %(title)s",  # email subject
+    "Next",  # multi-page navigation
+    "Back",
+    "Click a score to start; the rest of the survey opens below it.",  # email one-click scale
 ]
 
 
