@@ -18,3 +18,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # process, so test runs side by side never share one; tests/conftest.py deletes it.
     VAR_DIR.mkdir(exist_ok=True)
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+
+# ------------------------------------------------------------------ static files
+# Serve from the finders, as in development: tests never run collectstatic.
+WHITENOISE_AUTOREFRESH = True
