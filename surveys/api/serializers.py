@@ -105,6 +105,7 @@ class SurveySerializer(serializers.ModelSerializer):
 
 class AnswerSerializer(serializers.Serializer):
     question = serializers.IntegerField(help_text=_("Question id."))
+    question_id = serializers.IntegerField(help_text=_("Question id (same as `question`)."))
     question_type = serializers.ChoiceField(choices=QuestionType.choices)
     value = serializers.JSONField(
         help_text=_(
@@ -145,6 +146,7 @@ class ResponseSerializer(serializers.ModelSerializer):
                     answer.question_id,
                     {
                         "question": answer.question_id,
+                        "question_id": answer.question_id,
                         "question_type": answer.question_type,
                         "value": [],
                     },
@@ -160,6 +162,7 @@ class ResponseSerializer(serializers.ModelSerializer):
                 value = answer.number
             answers[answer.question_id] = {
                 "question": answer.question_id,
+                "question_id": answer.question_id,
                 "question_type": answer.question_type,
                 "value": value,
             }

@@ -98,15 +98,15 @@ def test_response_carries_each_answer_with_question_type_and_value(admin_api, an
     assert body["survey"] == survey.pk
     assert body["account"] == response.account_id
     assert body["touch_point"] == "install"
+    expected = [
+        (questions["nps"], "nps", 9),
+        (questions["single"], "single_choice", "yes"),
+        (questions["multi"], "multiple_choice", ["price", "speed"]),
+        (questions["text"], "text", "Quick and tidy"),
+    ]
     assert body["answers"] == [
-        {"question": questions["nps"].pk, "question_type": "nps", "value": 9},
-        {"question": questions["single"].pk, "question_type": "single_choice", "value": "yes"},
-        {
-            "question": questions["multi"].pk,
-            "question_type": "multiple_choice",
-            "value": ["price", "speed"],
-        },
-        {"question": questions["text"].pk, "question_type": "text", "value": "Quick and tidy"},
+        {"question": q.pk, "question_id": q.pk, "question_type": kind, "value": value}
+        for q, kind, value in expected
     ]
 
 
