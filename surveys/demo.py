@@ -58,6 +58,7 @@ from .models import (
     SurveyTranslation,
     Wave,
 )
+from .receivers import survey_touch
 from .services.templates import survey_create_from_template
 
 DEMO_PASSWORD_DEFAULT = "cem-demo"  # noqa: S105 (a demo login, printed on purpose)
@@ -771,6 +772,7 @@ def _shape_pulse_survey(survey: Survey) -> None:
         Choice(question=question, position=i, value=slugify(label), label=label)
         for i, label in enumerate(PULSE_CHOICES, start=1)
     )
+    survey_touch(survey.pk)  # update() and bulk_create send no signals: see surveys.receivers
 
 
 # ------------------------------------------------------------------ a year of answers

@@ -10,6 +10,7 @@ from customers.models import TouchPoint
 
 from ..constants import Driver, QuestionType, SurveyKind
 from ..models import Choice, Question, Survey
+from ..receivers import survey_touch
 
 
 @dataclass(frozen=True)
@@ -182,4 +183,5 @@ def survey_create_from_template(
             Choice(question=question, position=i, value=slugify(label), label=label)
             for i, label in enumerate(q.choices, start=1)
         )
+    survey_touch(survey.pk)  # bulk_create sends no signals: see surveys.receivers
     return survey
