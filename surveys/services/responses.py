@@ -151,9 +151,9 @@ def invitation_resolve(*, token: str, lock: bool = False) -> tuple[Invitation | 
         return None, LinkState.INVALID
     # Every join costs PostgreSQL planning time on each request (the statements are not
     # prepared): join what every link needs, and the event only for invitations that have one.
-    queryset = Invitation.objects.select_related(
-        "survey", "contact", "contact__account", "distribution"
-    )
+    # The account only matters to texts that pipe `{account.name}` (`invitation_piping` loads
+    # it then); responses take the contact's account_id.
+    queryset = Invitation.objects.select_related("survey", "contact", "distribution")
     if lock:
         # `of=self`: PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins.
         queryset = queryset.select_for_update(of=("self",))

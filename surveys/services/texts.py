@@ -82,24 +82,33 @@ def _plain(value) -> str:
 
 
 def invitation_piping(invitation: Invitation) -> Lookup:
-    """Values for the placeholders of one invitation (contact, account and event)."""
-    contact = invitation.contact
-    event = invitation.event
-    values = {
-        ("contact", "name"): contact.name,
-        ("contact", "first_name"): (contact.name.split() or [""])[0],
-        ("contact", "role"): contact.role,
-        ("account", "name"): contact.account.name,
-    }
-    if event is not None:
-        attributes = event.attributes if isinstance(event.attributes, dict) else {}
-        values.update({("event", str(key)): value for key, value in attributes.items()})
-        values[("event", "external_id")] = event.external_id
-        values[("event", "occurred_at")] = formats.date_format(event.occurred_at, "DATE_FORMAT")
-        values[("event", "touch_point")] = event.touch_point.name
+    """Values for the placeholders of one invitation (contact, account and event).
+
+    Read on the first placeholder only: most texts have none, and the account (a join the
+    answering pages then need not make) is loaded only for a text that pipes from it."""
+    values: dict[tuple[str, str], object] = {}
+
+    def load() -> dict[tuple[str, str], object]:
+        contact = invitation.contact
+        event = invitation.event
+        values.update(
+            {
+                ("contact", "name"): contact.name,
+                ("contact", "first_name"): (contact.name.split() or [""])[0],
+                ("contact", "role"): contact.role,
+                ("account", "name"): contact.account.name,
+            }
+        )
+        if event is not None:
+            attributes = event.attributes if isinstance(event.attributes, dict) else {}
+            values.update({("event", str(key)): value for key, value in attributes.items()})
+            values[("event", "external_id")] = event.external_id
+            values[("event", "occurred_at")] = formats.date_format(event.occurred_at, "DATE_FORMAT")
+            values[("event", "touch_point")] = event.touch_point.name
+        return values
 
     def lookup(source: str, name: str) -> str:
-        return _plain(values.get((source, name)))
+        return _plain((values or load()).get((source, name)))
 
     return lookup
 
