@@ -5,6 +5,9 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import translation
 
 # Self only and no inline script; form posts go back to us; nobody may frame the page.
 CONTENT_SECURITY_POLICY = (
@@ -46,8 +49,29 @@ def client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
+def public_page(request, template: str, context=None, *, status: int = 200) -> HttpResponse:
+    """Render a public page, saying which language it is in."""
+    response = render(request, template, context or {}, status=status)
+    response["Content-Language"] = translation.get_language()
+    return response
+
+
+def per_minute_key(request, name: str) -> str:
+    return f"surveys:{name}:{client_ip(request)}:{int(time.time() // 60)}"
+
+
+def per_minute_count(key: str) -> int:
+    """Count one event under `key` (from per_minute_key); add + incr stay atomic in the cache."""
+    cache.add(key, 0, timeout=120)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=120)
+        return 1
+
+
 def _guess_key(request) -> str:
-    return f"surveys:token-fail:{client_ip(request)}:{int(time.time() // 60)}"
+    return per_minute_key(request, "token-fail")
 
 
 def token_guess_limit() -> int:
@@ -59,11 +83,5 @@ def token_guesses_exceeded(request) -> bool:
 
 
 def token_guess_record(request) -> int:
-    """Count one failed lookup for this IP in this minute; add + incr stay atomic."""
-    key = _guess_key(request)
-    cache.add(key, 0, timeout=120)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=120)
-        return 1
+    """Count one failed lookup for this IP in this minute."""
+    return per_minute_count(_guess_key(request))

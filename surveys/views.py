@@ -23,7 +23,7 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
@@ -33,6 +33,7 @@ from django.views.decorators.http import require_http_methods
 from . import logic
 from .decorators import (
     client_ip,
+    public_page,
     public_page_headers,
     token_guess_record,
     token_guesses_exceeded,
@@ -72,9 +73,7 @@ TEMPLATES = "surveys/respond/"
 
 
 def _page(request, template: str, context=None, *, status: int = 200) -> HttpResponse:
-    response = render(request, TEMPLATES + template, context or {}, status=status)
-    response["Content-Language"] = translation.get_language()
-    return response
+    return public_page(request, TEMPLATES + template, context, status=status)
 
 
 def _redirect(url: str) -> HttpResponse:

@@ -6,19 +6,22 @@ anonymous link) and an atomic per-IP counter against floods (429).
 """
 
 import logging
-import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from .constants import SurveyStatus
-from .decorators import client_ip, public_page_headers
+from .decorators import (
+    client_ip,
+    per_minute_count,
+    per_minute_key,
+    public_page,
+    public_page_headers,
+)
 from .forms import SurveyResponseForm
 from .models import Survey
 from .services.pulse import open_response_submit
@@ -34,9 +37,7 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 
 
 def _page(request, template: str, context=None, *, status: int = 200) -> HttpResponse:
-    response = render(request, TEMPLATES + template, context or {}, status=status)
-    response["Content-Language"] = translation.get_language()
-    return response
+    return public_page(request, TEMPLATES + template, context, status=status)
 
 
 def _cookie_name(survey: Survey) -> str:
@@ -71,14 +72,8 @@ def open_link_limit() -> int:
 
 
 def _submit_count(request: HttpRequest) -> int:
-    """Count one submission for this IP in this minute; add + incr stay atomic in the cache."""
-    key = f"surveys:open-submit:{client_ip(request)}:{int(time.time() // 60)}"
-    cache.add(key, 0, timeout=120)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=120)
-        return 1
+    """Count one submission for this IP in this minute."""
+    return per_minute_count(per_minute_key(request, "open-submit"))
 
 
 def _language(request: HttpRequest, survey: Survey) -> str:

@@ -9,22 +9,21 @@ credential, so the view is CSRF-exempt: whoever can post it can read the email a
 import logging
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from .decorators import client_ip, public_page_headers, token_guess_record, token_guesses_exceeded
+from .decorators import (
+    client_ip,
+    public_page,
+    public_page_headers,
+    token_guess_record,
+    token_guesses_exceeded,
+)
 from .services.optout import contact_opt_out, invitation_for_optout
 
 security_logger = logging.getLogger("surveys.security")
 logger = logging.getLogger(__name__)
-
-
-def _page(request, template: str, context=None, *, status: int = 200) -> HttpResponse:
-    response = render(request, template, context or {}, status=status)
-    response["Content-Language"] = translation.get_language()
-    return response
 
 
 @csrf_exempt
@@ -33,7 +32,7 @@ def _page(request, template: str, context=None, *, status: int = 200) -> HttpRes
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if token_guesses_exceeded(request):
         security_logger.warning("Opt-out lookups rate-limited for %s", client_ip(request))
-        return _page(request, "surveys/respond/rate_limited.html", status=429)
+        return public_page(request, "surveys/respond/rate_limited.html", status=429)
     invitation = invitation_for_optout(token=token)
     if invitation is None:
         # The same page and status as the survey link's, and never the token in the log.
@@ -44,15 +43,15 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             request.method,
             count,
         )
-        return _page(request, "surveys/respond/invalid.html", status=404)
+        return public_page(request, "surveys/respond/invalid.html", status=404)
 
     contact = invitation.contact
     with translation.override(contact.language):
         if request.method == "POST":
             skipped = contact_opt_out(contact=contact)
             logger.info("Contact %s opted out; %s waiting links skipped", contact.pk, skipped)
-            return _page(request, "surveys/optout/done.html")
-        return _page(
+            return public_page(request, "surveys/optout/done.html")
+        return public_page(
             request,
             "surveys/optout/confirm.html",
             {"already": contact.opted_out, "email": contact.email},
