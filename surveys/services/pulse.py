@@ -23,7 +23,7 @@ from ..constants import DistributionOrigin, Quadrant, ResponseStatus, SurveyKind
 from ..models import Answer, Distribution, PulseSegment, Response, Survey
 from ..signals import response_completed
 from .invitations import distribution_create
-from .responses import answers_clean, survey_questions
+from .responses import answer_rows, answers_clean, survey_questions
 
 # kwargs: quadrants (a tuple of Quadrant values); a receiver returns a set of account ids.
 quadrant_accounts_requested = Signal()
@@ -145,17 +145,6 @@ def open_response_submit(*, survey: Survey, answers: Mapping, language: str) -> 
     )
     response.full_clean()
     response.save()
-    Answer.objects.bulk_create(
-        Answer(
-            response=response,
-            question=question,
-            question_type=question.type,
-            survey=survey,
-            touch_point_id=survey.touch_point_id,
-            submitted_at=now,
-            **columns,
-        )
-        for question, columns in rows
-    )
+    Answer.objects.bulk_create(answer_rows(response, rows, submitted_at=now))
     transaction.on_commit(lambda: response_completed.send(sender=Response, response=response))
     return response

@@ -361,7 +361,9 @@ def _new_response(invitation: Invitation, *, status: str, language: str, now=Non
     return response
 
 
-def _answer_rows(response: Response, rows, *, submitted_at) -> list[Answer]:
+def answer_rows(response: Response, rows, *, submitted_at) -> list[Answer]:
+    """Answer rows of `rows` (from answers_clean), copying the response's survey, account,
+    touch point and time so that reports aggregate one table."""
     return [
         Answer(
             response=response,
@@ -422,7 +424,7 @@ def response_page_save(
         question__in=shown
     )
     stale.delete()
-    Answer.objects.bulk_create(_answer_rows(response, rows, submitted_at=None))
+    Answer.objects.bulk_create(answer_rows(response, rows, submitted_at=None))
     return response
 
 
@@ -510,7 +512,7 @@ def _complete(
         )
         response.answers.all().delete()
 
-    Answer.objects.bulk_create(_answer_rows(response, rows, submitted_at=now))
+    Answer.objects.bulk_create(answer_rows(response, rows, submitted_at=now))
     invitation.status = InvitationStatus.COMPLETED
     invitation.completed_at = now
     invitation.save(update_fields=["status", "completed_at"])
