@@ -1,31 +1,20 @@
 import re
 
 import django_filters
-from django import forms
 from django.db.models import TextField
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import ValidationError
 
+from customers.api.filters import IdFilter
+
 from ..models import Response, Survey
 from ..selectors.responses import day_start
 
-MAX_ID = 2**63 - 1
 ATTRIBUTE_PREFIX = "attr."
 ATTRIBUTE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
 MAX_ATTRIBUTE_FILTERS = 5
-
-
-class IdFilter(django_filters.NumberFilter):
-    """A primary key: an integer in the database's range (out of range is a 400, not a 500)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", MAX_ID)
-        super().__init__(*args, **kwargs)
 
 
 class SurveyFilterSet(django_filters.FilterSet):
