@@ -94,6 +94,16 @@ def _send_created(model_admin, request: HttpRequest, distribution: Distribution)
 # ------------------------------------------------------------------ surveys and questions
 
 
+class ReadOnlyMixin:
+    """The ledger and the answers are written by services only; the admin shows them."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
 class QuestionInlineFormSet(BaseInlineFormSet):
     """Checks the skip logic of the survey as it will be after this save: moving several
     questions at once can break a condition that each row alone would not."""
@@ -352,7 +362,7 @@ for _status in PROGRESS_COLUMNS:
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyMixin, admin.ModelAdmin):
     """The ledger, read-only. The token is a bearer secret: it is never displayed."""
 
     list_display = (
@@ -390,32 +400,20 @@ class InvitationAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
 
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 # ------------------------------------------------------------------ responses
 
 
-class AnswerInline(admin.TabularInline):
+class AnswerInline(ReadOnlyMixin, admin.TabularInline):
     model = Answer
     fields = ("question", "question_type", "number", "choice", "text")
     readonly_fields = fields
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Response)
-class ResponseAdmin(admin.ModelAdmin):
+class ResponseAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("__str__", "survey", "contact", "account", "status", "language", "submitted_at")
     list_filter = ("status", "survey", "touch_point", "language")
     search_fields = ("contact__email", "account__name")
@@ -436,12 +434,6 @@ class ResponseAdmin(admin.ModelAdmin):
     )
     readonly_fields = fields
     inlines = (AnswerInline,)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
 
 # ------------------------------------------------------------------ programmes, pulses, research
