@@ -33,6 +33,13 @@ class SurveyTemplate:
     questions: tuple[QuestionSpec, ...] = field(default_factory=tuple)
 
 
+_NPS = QuestionSpec(
+    QuestionType.NPS,
+    "How likely are you to recommend us to a friend or colleague?",
+    driver=Driver.RELATIONSHIP,
+    min_label="Not at all likely",
+    max_label="Extremely likely",
+)
 _WHY = QuestionSpec(QuestionType.TEXT, "What is the main reason for your score?", required=False)
 
 SURVEY_TEMPLATES: dict[str, SurveyTemplate] = {
@@ -44,13 +51,7 @@ SURVEY_TEMPLATES: dict[str, SurveyTemplate] = {
             kind=SurveyKind.TRANSACTION,
             intro="You recently dealt with us. Two quick questions about that experience.",
             questions=(
-                QuestionSpec(
-                    QuestionType.NPS,
-                    "How likely are you to recommend us to a friend or colleague?",
-                    driver=Driver.RELATIONSHIP,
-                    min_label="Not at all likely",
-                    max_label="Extremely likely",
-                ),
+                _NPS,
                 QuestionSpec(
                     QuestionType.RATING,
                     "How satisfied are you with this experience?",
@@ -67,13 +68,7 @@ SURVEY_TEMPLATES: dict[str, SurveyTemplate] = {
             kind=SurveyKind.RELATIONSHIP,
             intro="How is our relationship with your organisation going as a whole?",
             questions=(
-                QuestionSpec(
-                    QuestionType.NPS,
-                    "How likely are you to recommend us to a friend or colleague?",
-                    driver=Driver.RELATIONSHIP,
-                    min_label="Not at all likely",
-                    max_label="Extremely likely",
-                ),
+                _NPS,
                 QuestionSpec(
                     QuestionType.CX_NEEDS,
                     "Did our products and services meet your needs?",
