@@ -94,22 +94,20 @@ class EventConflict(ValidationError):
 
 def transaction_distribution(*, survey: Survey) -> Distribution:
     """The one continuous send of a transaction survey, created on its first event."""
-    existing = (
-        Distribution.objects.filter(survey=survey, origin=DistributionOrigin.TRANSACTION)
-        .order_by("pk")
-        .first()
-    )
-    if existing is not None:
-        return existing
+
+    def existing() -> Distribution | None:
+        return (
+            Distribution.objects.filter(survey=survey, origin=DistributionOrigin.TRANSACTION)
+            .order_by("pk")
+            .first()
+        )
+
+    if found := existing():
+        return found
     # Two first events at once: the survey row lock makes the second wait and reuse.
     Survey.objects.select_for_update().filter(pk=survey.pk).first()
-    existing = (
-        Distribution.objects.filter(survey=survey, origin=DistributionOrigin.TRANSACTION)
-        .order_by("pk")
-        .first()
-    )
-    if existing is not None:
-        return existing
+    if found := existing():
+        return found
     distribution = Distribution(
         survey=survey,
         name=f"Continuous: {survey.title}"[:200],
