@@ -1,0 +1,6 @@
+"""The models of `insights`, one module per concern; each is imported here so that Django
+registers it (models in a package are found through the package's namespace)."""
+
+from .rollup import AnswerDay, ResponseDay, RollupState
+
+__all__ = ["AnswerDay", "ResponseDay", "RollupState"]
