@@ -6,9 +6,15 @@ from django.shortcuts import get_object_or_404, render
 
 from surveys.models import Survey
 
-from . import selectors
 from .forms import ResultFilterForm
 from .metrics import METRICS
+from .selectors.results import (
+    comments,
+    metric_summary,
+    question_charts,
+    response_rate,
+    survey_scoreboard,
+)
 
 COMMENTS_PER_PAGE = 20
 
@@ -17,7 +23,7 @@ COMMENTS_PER_PAGE = 20
 def survey_list(request):
     """Every survey with its number of responses and NPS in the user's scope."""
     form = ResultFilterForm(request.GET or None, user=request.user)
-    scores = selectors.survey_scoreboard(form.result_filter())
+    scores = survey_scoreboard(form.result_filter())
     return render(request, "insights/survey_list.html", {"form": form, "scores": scores})
 
 
@@ -26,8 +32,8 @@ def survey_results(request, pk: int):
     survey = get_object_or_404(Survey.objects.select_related("touch_point"), pk=pk)
     form = ResultFilterForm(request.GET or None, user=request.user)
     result_filter = form.result_filter(survey_id=survey.pk)
-    charts = selectors.question_charts(survey, result_filter)
-    comments = Paginator(selectors.comments(result_filter), COMMENTS_PER_PAGE).get_page(
+    charts = question_charts(survey, result_filter)
+    comment_page = Paginator(comments(result_filter), COMMENTS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()
@@ -35,12 +41,12 @@ def survey_results(request, pk: int):
     context = {
         "survey": survey,
         "form": form,
-        "summary": selectors.metric_summary(result_filter),
-        "rate": selectors.response_rate(result_filter),
+        "summary": metric_summary(result_filter),
+        "rate": response_rate(result_filter),
         "metrics": METRICS,
         "charts": charts,
         "chart_data": [chart.as_dict() for chart in charts],
-        "comments": comments,
+        "comments": comment_page,
         "filter_query": query.urlencode(),
     }
     return render(request, "insights/survey_results.html", context)

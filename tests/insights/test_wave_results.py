@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from insights.selectors_waves import programme_wave_comparison
+from insights.selectors.waves import programme_wave_comparison
 from surveys.constants import DistributionOrigin, InvitationStatus, QuestionType, WaveStatus
 from surveys.models import RelationshipProgramme, Wave
 from tests.factories import (

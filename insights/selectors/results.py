@@ -12,8 +12,8 @@ from customers.selectors import visible_account_ids
 from surveys.constants import CHOICE_TYPES, CX_INDEX_TYPES, QuestionType, ResponseStatus
 from surveys.models import Answer, Invitation, Question, Response, Survey
 
-from . import metrics, rollup
-from .models import AnswerDay, ResponseDay
+from .. import metrics, rollup
+from ..models import AnswerDay, ResponseDay
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,14 @@
+"""Reads of `insights`, one module per view of the answers: every figure is a database
+aggregate turned into a metric by `insights.metrics`.
+
+- `results`: the scoped metric summary, distributions, comments, scoreboard, response rate
+- `waves`: a relationship programme's waves compared
+- `matrix`: each account's quadrant of the customer matrix
+
+Other apps, tests and benches read metrics through the names re-exported below; code inside
+`insights` imports from the module that defines a name.
+"""
+
+from .results import MetricSummary, ResultFilter, metric_summary, result_filter_for
+
+__all__ = ["MetricSummary", "ResultFilter", "metric_summary", "result_filter_for"]
