@@ -1,4 +1,5 @@
-"""Staff results pages: thin views over insights.selectors."""
+"""Staff results pages: the survey scoreboard and one survey's results, thin views over
+`insights.selectors.results`."""
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
@@ -6,9 +7,9 @@ from django.shortcuts import get_object_or_404, render
 
 from surveys.models import Survey
 
-from .forms import ResultFilterForm
-from .metrics import METRICS
-from .selectors.results import (
+from ..forms import ResultFilterForm
+from ..metrics import METRICS
+from ..selectors.results import (
     comments,
     metric_summary,
     question_charts,

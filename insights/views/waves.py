@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.selectors import visible_account_ids
 from surveys.models import RelationshipProgramme
 
-from .selectors.waves import programme_wave_comparison
+from ..selectors.waves import programme_wave_comparison
 
 PERCENT_FIGURES = ("response_rate", "csat", "coverage_accounts", "coverage_billed")
 
