@@ -1,6 +1,9 @@
 """Reads of customer data: every list starts from the caller's visible accounts."""
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from .models import Account, AccountRevenue, Contact, TouchPoint, VerticalMarket
 
@@ -14,6 +17,17 @@ def visible_account_ids(user) -> frozenset[int] | None:
     if user_sees_all_accounts(user):
         return None
     return frozenset(Account.objects.visible_to(user).values_list("id", flat=True))
+
+
+def latest_billed() -> Coalesce:
+    """The billed revenue of an account's latest revenue period (0 without any), as an
+    expression to annotate on an Account queryset (e.g. `.annotate(billed=latest_billed())`)."""
+    latest = AccountRevenue.objects.filter(account=OuterRef("pk")).order_by("-period_start")
+    return Coalesce(
+        Subquery(latest.values("billed")[:1]),
+        Decimal(0),
+        output_field=DecimalField(max_digits=16, decimal_places=2),
+    )
 
 
 def account_list(*, user) -> QuerySet[Account]:

@@ -11,9 +11,9 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from customers.models import Account
+from customers.selectors import latest_billed
 from surveys.constants import QuestionType
 from surveys.models import Answer, PulseSegment
-from surveys.selectors.waves import latest_billed
 from surveys.services.pulse import quadrant_accounts_requested
 
 from . import metrics

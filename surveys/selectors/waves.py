@@ -4,10 +4,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from customers.models import Account, AccountRevenue
+from customers.models import Account
+from customers.selectors import latest_billed
 
 from ..constants import InvitationStatus
 from ..models import Invitation, Wave
@@ -46,16 +47,6 @@ EMPTY_COVERAGE = Coverage(0, 0, Decimal(0), Decimal(0))
 def _share(part, whole) -> float | None:
     """Percent with one decimal; None when there is nothing to cover."""
     return round(100 * float(part) / float(whole), 1) if whole else None
-
-
-def latest_billed() -> Subquery:
-    """The billed revenue of an account's latest revenue period (0 without any)."""
-    latest = AccountRevenue.objects.filter(account=OuterRef("pk")).order_by("-period_start")
-    return Coalesce(
-        Subquery(latest.values("billed")[:1]),
-        Decimal(0),
-        output_field=DecimalField(max_digits=16, decimal_places=2),
-    )
 
 
 def _wave_accounts(wave: Wave, account_ids: Collection[int] | None) -> QuerySet[Account]:
