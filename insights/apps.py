@@ -7,4 +7,6 @@ class InsightsConfig(AppConfig):
     verbose_name = _("Insights")
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        from . import receivers
+
+        receivers.connect()

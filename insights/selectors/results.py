@@ -193,12 +193,22 @@ def _rollup_metric_summary(result_filter: ResultFilter, through: datetime) -> Me
     return summary_from_aggregates(row, n=int(n))
 
 
+# The aggregates of metric_aggregates() that NPS needs; passives are the rest of nps_n.
+NPS_COUNTS = ("promoters", "detractors", "nps_n")
+
+
+def nps_from_aggregates(row) -> float | None:
+    """`metrics.nps` over the NPS_COUNTS of a metric_aggregates() row."""
+    promoters, detractors = row["promoters"], row["detractors"]
+    return metrics.nps(promoters, row["nps_n"] - promoters - detractors, detractors)
+
+
 def summary_from_aggregates(row: dict, *, n: int) -> MetricSummary:
     promoters, detractors = row["promoters"], row["detractors"]
     passives = row["nps_n"] - promoters - detractors
     return MetricSummary(
         n=n,
-        nps=metrics.nps(promoters, passives, detractors),
+        nps=nps_from_aggregates(row),
         nps_n=row["nps_n"],
         promoters=promoters,
         passives=passives,
@@ -337,9 +347,7 @@ def survey_scoreboard(result_filter: ResultFilter) -> list[SurveyScore]:
         Survey.objects.select_related("touch_point")
         .annotate(
             n=per_survey(responses_in(scoped), Count("id")),
-            promoters=per_survey(answers, aggregates["promoters"]),
-            detractors=per_survey(answers, aggregates["detractors"]),
-            nps_n=per_survey(answers, aggregates["nps_n"]),
+            **{key: per_survey(answers, aggregates[key]) for key in NPS_COUNTS},
         )
         .order_by("-created_at", "-id")
     )
@@ -347,7 +355,7 @@ def survey_scoreboard(result_filter: ResultFilter) -> list[SurveyScore]:
         SurveyScore(
             survey=s,
             n=s.n,
-            nps=metrics.nps(s.promoters, s.nps_n - s.promoters - s.detractors, s.detractors),
+            nps=nps_from_aggregates({key: getattr(s, key) for key in NPS_COUNTS}),
             nps_n=s.nps_n,
         )
         for s in surveys

@@ -1,9 +1,10 @@
 """Potential patterns: pulse surveys to a chosen segment or sample, and the anonymous open link.
 
 Quadrants of the customer matrix are computed by `insights` (billed revenue and satisfaction),
-which `surveys` must not import. The segment asks for them through the
-`quadrant_accounts_requested` signal instead; `insights.matrix` answers it. Without an answer
-a segment that names quadrants is refused rather than sent to a wider audience than chosen.
+which `surveys` must not import. The segment asks for them through the signal
+`surveys.signals.quadrant_accounts_requested` instead; `insights.receivers` answers it.
+Without an answer a segment that names quadrants is refused rather than sent to a wider
+audience than chosen.
 """
 
 import random
@@ -13,7 +14,6 @@ from datetime import datetime, time, timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
-from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -21,12 +21,9 @@ from customers.models import Contact, TouchPointEvent
 
 from ..constants import DistributionOrigin, Quadrant, ResponseStatus, SurveyKind
 from ..models import Answer, Distribution, PulseSegment, Response, Survey
-from ..signals import response_completed
+from ..signals import quadrant_accounts_requested, response_completed
 from .invitations import distribution_create
 from .responses import answer_rows, answers_clean, survey_questions
-
-# kwargs: quadrants (a tuple of Quadrant values); a receiver returns a set of account ids.
-quadrant_accounts_requested = Signal()
 
 
 def _day_start(day) -> datetime:
