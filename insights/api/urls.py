@@ -1,7 +1,7 @@
 from django.urls import path
 
-from .views import MetricsApi
+from .views import MetricsRetrieveApi
 
 urlpatterns = [
-    path("metrics/", MetricsApi.as_view(), name="metrics"),
+    path("metrics/", MetricsRetrieveApi.as_view(), name="metrics"),
 ]

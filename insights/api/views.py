@@ -6,7 +6,7 @@ from ..selectors.results import metric_summary
 from .serializers import MetricsInputSerializer, MetricsOutputSerializer
 
 
-class MetricsApi(APIView):
+class MetricsRetrieveApi(APIView):
     """NPS, CSAT, CES and CX index over the caller's completed answers."""
 
     @extend_schema(parameters=[MetricsInputSerializer], responses=MetricsOutputSerializer)
