@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Account, TouchPoint
 
-from .selectors.results import ResultFilter, result_filter_for
+from .selectors.aggregates import ResultFilter, result_filter_for
 
 
 class ResultFilterForm(forms.Form):

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from customers.models import Account, TouchPoint
 from surveys.models import Survey
 
-from ..selectors.results import ResultFilter, result_filter_for
+from ..selectors.aggregates import ResultFilter, result_filter_for
 
 MAX_ID = 2**63 - 1
 security_log = logging.getLogger("cem.security")

@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from ..selectors.results import metric_summary
+from ..selectors.aggregates import metric_summary
 from .serializers import MetricsInputSerializer, MetricsOutputSerializer
 
 

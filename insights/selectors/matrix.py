@@ -15,7 +15,7 @@ from customers.selectors import latest_billed
 from surveys.constants import QuestionType
 
 from .. import metrics
-from .results import NPS_COUNTS, ResultFilter, answers_in, metric_aggregates, nps_from_aggregates
+from .aggregates import NPS_COUNTS, ResultFilter, answers_in, metric_aggregates, nps_from_aggregates
 
 SATISFACTION_WINDOW = timedelta(days=365)
 

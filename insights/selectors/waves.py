@@ -20,7 +20,7 @@ from surveys.selectors.waves import (
 )
 
 from .. import metrics
-from .results import metric_aggregates, summary_from_aggregates
+from .aggregates import metric_aggregates, summary_from_aggregates
 
 # The compared figures, in column order; each has a delta to the previous wave.
 FIGURES = ("n", "response_rate", "nps", "cx_index", "csat", "coverage_accounts", "coverage_billed")

@@ -1,5 +1,5 @@
 """Staff results pages: the survey scoreboard and one survey's results, thin views over
-`insights.selectors.results`."""
+`insights.selectors`."""
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
@@ -9,13 +9,8 @@ from surveys.models import Survey
 
 from ..forms import ResultFilterForm
 from ..metrics import METRICS
-from ..selectors.results import (
-    comments,
-    metric_summary,
-    question_charts,
-    response_rate,
-    survey_scoreboard,
-)
+from ..selectors.aggregates import metric_summary, response_rate
+from ..selectors.results import comments, question_charts, survey_scoreboard
 
 COMMENTS_PER_PAGE = 20
 
