@@ -1,7 +1,10 @@
-"""Customer data in the admin. `customers` knows nothing of surveys: the Contact action
-"Send a survey to the selected contacts" is added by surveys/admin.py."""
+"""Customer data in the admin. `customers` knows nothing of surveys: the contact and event
+admins are `ExtensibleAdmin`s, to which surveys/admin/ adds its actions ("Send a survey to the
+selected contacts") and pages (the CSV import of events) through `admin_extend`."""
 
 from django.contrib import admin
+
+from cem_project.admin_tools import ExtensibleAdmin, ReadOnlyMixin
 
 from .models import Account, AccountRevenue, Contact, TouchPoint, TouchPointEvent, VerticalMarket
 
@@ -34,7 +37,7 @@ class AccountAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(ExtensibleAdmin):
     list_display = ("name", "email", "account", "role", "language", "is_key_contact", "opted_out")
     list_filter = ("language", "opted_out", "is_key_contact", "account__vertical_market")
     search_fields = ("name", "email", "account__name")
@@ -57,7 +60,7 @@ class TouchPointAdmin(admin.ModelAdmin):
 
 
 @admin.register(TouchPointEvent)
-class TouchPointEventAdmin(admin.ModelAdmin):
+class TouchPointEventAdmin(ReadOnlyMixin, ExtensibleAdmin):
     """Events arrive from source systems through the API; the admin only reads them."""
 
     list_display = ("external_id", "touch_point", "account", "contact", "occurred_at")
@@ -79,9 +82,3 @@ class TouchPointEventAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         accounts = Account.objects.visible_to(request.user)
         return super().get_queryset(request).filter(account__in=accounts)
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False

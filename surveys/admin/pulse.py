@@ -1,0 +1,149 @@
+"""Pulse segments (who a pulse goes to, and sending one) and inquiries (interviews and focus
+groups), the qualitative research beside the pulse surveys."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from ..constants import SurveyKind
+from ..models import Inquiry, PulseSegment, Survey
+from ..services.pulse import pulse_send, segment_matched_count
+from .common import send_created
+
+
+class PulseSendForm(forms.Form):
+    survey = forms.ModelChoiceField(
+        label=_("Pulse survey"),
+        queryset=Survey.objects.live().filter(kind=SurveyKind.PULSE).order_by("title"),
+        help_text=_("Live pulse surveys only."),
+    )
+
+
+@admin.register(PulseSegment)
+class PulseSegmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "key_contacts_only", "sample_size", "seed", "created_at")
+    search_fields = ("name",)
+    filter_horizontal = ("vertical_markets", "touch_points")
+    readonly_fields = ("matched",)
+    actions = ("send_pulse",)
+    fieldsets = (
+        (None, {"fields": ("name", "matched")}),
+        (
+            _("Who"),
+            {
+                "fields": (
+                    "vertical_markets",
+                    "quadrants",
+                    "roles",
+                    "languages",
+                    "key_contacts_only",
+                )
+            },
+        ),
+        (
+            _("Touch points experienced"),
+            {"fields": ("touch_points", "experienced_since", "experienced_until")},
+        ),
+        (_("Sample"), {"fields": ("sample_size", "seed")}),
+    )
+
+    @admin.display(description=_("matching contacts"))
+    def matched(self, segment: PulseSegment) -> str:
+        if segment.pk is None:
+            return "–"
+        try:
+            count = segment_matched_count(segment=segment)
+        except ValidationError as error:
+            return " ".join(error.messages)
+        return str(count)
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path(
+                "<int:object_id>/send-pulse/",
+                view(self.send_pulse_view),
+                name="surveys_pulsesegment_send",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.action(description=_("Send a pulse survey…"))
+    def send_pulse(self, request: HttpRequest, queryset: QuerySet[PulseSegment]):
+        if queryset.count() != 1:
+            self.message_user(request, _("Choose exactly one segment."), messages.WARNING)
+            return None
+        return HttpResponseRedirect(
+            reverse("admin:surveys_pulsesegment_send", args=[queryset.get().pk])
+        )
+
+    def send_pulse_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        segment = get_object_or_404(PulseSegment, pk=object_id)
+        if not request.user.has_perm("surveys.add_distribution"):
+            raise PermissionDenied
+        form = PulseSendForm(request.POST or None)
+        matched, error = None, None
+        try:
+            matched = segment_matched_count(segment=segment)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        if request.method == "POST" and form.is_valid():
+            try:
+                distribution = pulse_send(
+                    survey=form.cleaned_data["survey"], segment=segment, created_by=request.user
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return send_created(self, request, distribution)
+        sample = None
+        if matched is not None:
+            sample = min(matched, segment.sample_size) if segment.sample_size else matched
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": segment,
+            "title": _("Send a pulse to “%(segment)s”") % {"segment": segment},
+            "form": form,
+            "matched": matched,
+            "sample": sample,
+            "segment_error": error,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/surveys/pulsesegment/send_pulse.html", context)
+
+
+@admin.register(Inquiry)
+class InquiryAdmin(admin.ModelAdmin):
+    list_display = ("title", "kind", "held_on", "account", "survey", "themes")
+    list_filter = ("kind", "held_on", ("account", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("title", "themes", "notes", "participants")
+    raw_id_fields = ("account", "survey")
+    list_select_related = ("account", "survey")
+    date_hierarchy = "held_on"
+    readonly_fields = ("created_by", "created_at")
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class InquiryInline(admin.TabularInline):
+    """Interviews and focus groups beside the pulse survey they relate to (edited on their own)."""
+
+    model = Inquiry
+    fields = ("title", "kind", "held_on", "account", "themes")
+    readonly_fields = fields
+    extra = 0
+    show_change_link = True
+    verbose_name_plural = _("related inquiries (interviews, focus groups)")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
