@@ -3,9 +3,10 @@ from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.db.models.functions import TruncMonth
 
+from customers.demo import EXTERNAL_ID_PREFIX
 from customers.models import Account, Contact, VerticalMarket
 from surveys.constants import InvitationStatus, SurveyKind, SurveyStatus
-from surveys.demo import DEMO_SLUGS, EXTERNAL_ID_PREFIX
+from surveys.demo import DEMO_SLUGS
 from surveys.models import Answer, Invitation, Response, Survey, SurveyTranslation
 
 pytestmark = pytest.mark.django_db
@@ -81,9 +82,9 @@ def test_an_event_for_the_demo_event_contact_is_invited_at_once(
 ):
     from django.utils import timezone
 
+    from customers.demo import EVENT_CONTACTS
     from customers.models import TouchPoint
     from surveys.constants import InvitationStatus
-    from surveys.demo import EVENT_CONTACTS
     from surveys.services.events import event_record
 
     call_command("seed_demo", "--force")

@@ -1,10 +1,14 @@
+"""`manage.py seed_demo`: every app's demo rows, driven by insights/demo.py. The command lives in
+insights because that is the one app that may depend on all the others."""
+
 import os
 import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.demo import DEMO_PASSWORD_DEFAULT, demo_mail_location, demo_seed
+from customers.demo import DEMO_PASSWORD_DEFAULT, EVENT_ACCOUNT
+from insights.demo import demo_mail_location, demo_seed
 
 
 class Command(BaseCommand):
@@ -59,8 +63,6 @@ class Command(BaseCommand):
             f"Survey mails: {demo_mail_location()}"
         )
         if summary.event_contacts:
-            from surveys.demo import EVENT_ACCOUNT
-
             self.stdout.write(
                 "\nA touch-point event becomes an invitation mail at once (call-center survey):\n"
                 f"  TOKEN=$(curl -s -d username=admin -d password={summary.password} "

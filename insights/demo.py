@@ -1,0 +1,103 @@
+"""The demo, driven from here because insights is the one app that may depend on every other:
+each app seeds its own rows (customers/demo.py, then surveys/demo/), and what spans the apps,
+the staff roles, is set up here. `manage.py seed_demo` calls `demo_seed`.
+
+insights has no rows of its own to seed yet (its daily rollup is rebuilt from the answers by
+`metrics_rollup`); what it needs later (alert rules, cases, action plans) is added here.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+
+from customers.demo import (
+    DEMO_PASSWORD_DEFAULT,
+    STAFF,
+    customers_demo_reset,
+    customers_demo_seed,
+)
+from customers.models import Contact, VerticalMarket
+from surveys.demo import DEMO_SLUGS, surveys_demo_reset, surveys_demo_seed
+from surveys.models import Answer, Invitation, Response, Survey
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    created_activity: bool
+    verticals: int
+    accounts: int
+    contacts: int
+    surveys: int
+    invitations: int
+    responses: int
+    answers: int
+    password: str
+    event_contacts: tuple[str, ...] = ()
+
+
+def demo_roles_seed(*, users: dict[str, object]) -> None:
+    """Account teams see every app's data of their accounts; analysts see all accounts.
+    (As the demo always had it; roles become data migrations in a later issue.)"""
+    group, _ = Group.objects.get_or_create(name="Account teams")
+    group.permissions.set(
+        Permission.objects.filter(
+            content_type__app_label__in=["customers", "surveys", "insights"],
+            codename__startswith="view_",
+        )
+    )
+    analysts, _ = Group.objects.get_or_create(name="Analysts")
+    analysts.permissions.set(
+        [*group.permissions.all(), Permission.objects.get(codename="view_all_accounts")]
+    )
+    for username, _name, _vertical, role in STAFF:
+        users[username].groups.add(analysts if role == "analyst" else group)
+
+
+def demo_reset() -> None:
+    """Removes what the demo created, the apps that depend on others first."""
+    surveys_demo_reset()
+    customers_demo_reset()
+
+
+@transaction.atomic
+def demo_seed(
+    *,
+    password: str = DEMO_PASSWORD_DEFAULT,
+    reset: bool = False,
+    seed: int = 2026,
+    now: datetime | None = None,
+) -> DemoSummary:
+    """Seeds the HiTouch demo; a second run keeps what exists and adds nothing."""
+    now = now or timezone.now()
+    if reset:
+        demo_reset()
+    customers = customers_demo_seed(password=password, seed=seed, today=now.date())
+    demo_roles_seed(users=customers.users)
+    created = surveys_demo_seed(customers=customers, seed=seed, now=now)
+    accounts = customers.accounts
+    demo_surveys = Survey.objects.filter(slug__in=DEMO_SLUGS)
+    return DemoSummary(
+        created_activity=created,
+        verticals=VerticalMarket.objects.filter(accounts__in=accounts).distinct().count(),
+        accounts=len(accounts),
+        contacts=Contact.objects.filter(account__in=accounts).count(),
+        surveys=demo_surveys.count(),
+        invitations=Invitation.objects.filter(survey__in=demo_surveys).count(),
+        responses=Response.objects.filter(survey__in=demo_surveys).count(),
+        answers=Answer.objects.filter(survey__in=demo_surveys).count(),
+        password=password,
+        event_contacts=tuple(contact.email for contact in customers.event_contacts),
+    )
+
+
+def demo_mail_location() -> str:
+    # Matched by class name: the .eml backend is the embedded default wherever it lives.
+    if settings.EMAIL_BACKEND.endswith(".EmlFileBackend"):
+        return f"one .eml file per message in {settings.EMAIL_FILE_PATH}"
+    if settings.EMAIL_BACKEND.endswith("smtp.EmailBackend"):
+        return f"SMTP server {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
+    return f"the {settings.EMAIL_BACKEND} backend"
