@@ -19,8 +19,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_customers_keep_their_own_admins_for_contacts_and_events():
-    assert type(admin.site._registry[Contact]) is ContactAdmin
-    assert type(admin.site._registry[TouchPointEvent]) is TouchPointEventAdmin
+    assert type(admin.site.get_model_admin(Contact)) is ContactAdmin
+    assert type(admin.site.get_model_admin(TouchPointEvent)) is TouchPointEventAdmin
 
 
 def test_the_contact_list_offers_the_send_action_added_by_the_surveys_app(staff_client):
