@@ -6,12 +6,10 @@ Invitation ledger, not the broker, decides what is still to be sent.
 
 import logging
 
-from celery import Task, shared_task
+from celery import shared_task
 
 from .services.invitations import (
-    TRANSIENT_SEND_ERRORS,
-    invitation_mark_failed,
-    invitation_send,
+    InvitationUndeliverable,
     invitations_claim_due,
     invitations_enqueue,
     invitations_expire,
@@ -24,30 +22,19 @@ DISPATCH_CHUNK = 500
 DISPATCH_MAX_CHUNKS = 20
 
 
-class InvitationSendTask(Task):
-    """One invitation (kept for single sends and callers of `invitation_send_task`); waves,
-    events and the dispatcher publish chunks through `invitations_enqueue`."""
-
-    def on_failure(self, exc, task_id, args, kwargs, einfo) -> None:
-        # Called once retries are exhausted or the error is not worth retrying.
-        invitation_id = kwargs.get("invitation_id", args[0] if args else None)
-        if invitation_id is not None:
-            invitation_mark_failed(
-                invitation_id=invitation_id, error=f"{type(exc).__name__}: {exc}"
-            )
-
-
-@shared_task(
-    base=InvitationSendTask,
-    acks_late=True,
-    autoretry_for=TRANSIENT_SEND_ERRORS,
-    retry_backoff=True,
-    retry_backoff_max=600,
-    retry_jitter=True,
-    max_retries=5,
-)
+@shared_task(acks_late=True)
 def invitation_send_task(invitation_id: int) -> bool:
-    return invitation_send(invitation_id=invitation_id)
+    """Send one invitation: a chunk of one, so that a single send obeys the same claim,
+    send-time rules and retries as every other. True if its mail went out.
+
+    No Celery retry: a transient failure puts the row back to PENDING with a backoff lease and
+    the dispatcher retries it. A row that ended FAILED (5xx, a bad message, the last attempt)
+    fails the task too, so that the worker's log and the result say so; the row keeps why.
+    """
+    outcome = invitations_send_chunk(invitation_ids=[invitation_id])
+    if outcome.get("failed"):
+        raise InvitationUndeliverable(f"Invitation {invitation_id} failed; see its error.")
+    return outcome.get("sent", 0) == 1
 
 
 @shared_task(acks_late=True)

@@ -67,7 +67,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # Errors worth retrying: the mail server or the network, not the message itself.
-# (smtplib.SMTPException is an OSError; a 5xx reply is turned into InvitationUndeliverable.)
+# (smtplib.SMTPException is an OSError; a 5xx reply among them fails the row: `_is_permanent`.)
 TRANSIENT_SEND_ERRORS: tuple[type[Exception], ...] = (
     SMTPException,
     ConnectionError,
@@ -108,7 +108,8 @@ COUNTED_STATUSES = (
 
 
 class InvitationUndeliverable(Exception):
-    """The mail server refused the message for good (5xx): retrying cannot help."""
+    """The invitation cannot be mailed and is FAILED: the server refused it for good (5xx),
+    the message is bad, or the last attempt failed. Retrying cannot help."""
 
 
 def send_lease() -> timedelta:
@@ -203,25 +204,6 @@ def _skip_reasons(
             else:
                 used[contact.account_id] = used.get(contact.account_id, 0) + 1
     return reasons
-
-
-def _send_time_skip_reason(invitation: Invitation, now: datetime) -> str | None:
-    """The rules again for a row about to be mailed: opted out meanwhile, or the contact got
-    another link within the window since this row was planned (delivered links only)."""
-    if invitation.contact.opted_out:
-        return SkipReason.OPTED_OUT
-    window = fatigue_window(invitation.survey)
-    if window:
-        delivered = (
-            Invitation.objects.filter(
-                contact_id=invitation.contact_id, sent_at__gt=now - window, sent_at__lte=now
-            )
-            .exclude(pk=invitation.pk)
-            .exists()
-        )
-        if delivered:
-            return SkipReason.CONTACT_FATIGUE
-    return None
 
 
 # ------------------------------------------------------------------ creating a send
@@ -389,7 +371,7 @@ def invitations_enqueue(*, invitation_ids: Iterable[int]) -> None:
         invitations_send_chunk_task.delay(ids[start : start + SEND_CHUNK_SIZE])
 
 
-# ------------------------------------------------------------------ sending one invitation
+# ------------------------------------------------------------------ claims and emails
 
 
 def _scheduled_due(now: datetime) -> Q:
@@ -546,68 +528,6 @@ def _release(invitation_id: int, **fields) -> int:
     return Invitation.objects.filter(pk=invitation_id, status=InvitationStatus.SENDING).update(
         **fields
     )
-
-
-def invitation_send(*, invitation_id: int) -> bool:
-    """Send one invitation at most once; True if an email went out.
-
-    Not one atomic block on purpose: the claim must commit before the SMTP conversation so
-    that a concurrent or redelivered task sees SENDING, and no lock is held while mailing.
-    The row is marked SENT as soon as the server accepted the message, before QUIT, so the
-    window in which a crash leaves a delivered message unrecorded is one UPDATE long.
-    """
-    now = timezone.now()
-    claimed = Invitation.objects.filter(_claimable(now), pk=invitation_id).update(
-        status=InvitationStatus.SENDING,
-        leased_until=now + send_lease(),
-        attempts=F("attempts") + 1,
-    )
-    if not claimed:
-        return False
-
-    invitation = Invitation.objects.select_related("survey", "contact").get(pk=invitation_id)
-    if not invitation.survey.is_live:
-        reason = SkipReason.SURVEY_NOT_LIVE
-    else:
-        reason = _send_time_skip_reason(invitation, now)
-    if reason:
-        _release(
-            invitation_id, status=InvitationStatus.SKIPPED, skip_reason=reason, leased_until=None
-        )
-        return False
-
-    try:
-        message = invitation_email_build(invitation=invitation)
-        connection = get_connection()
-        connection.open()
-        try:
-            connection.send_messages([message])
-            sent_at = timezone.now()
-            _release(
-                invitation_id,
-                status=InvitationStatus.SENT,
-                sent_at=sent_at,
-                expires_at=sent_at + timedelta(days=invitation.survey.field_period_days),
-                leased_until=None,
-                error="",
-            )
-        finally:
-            try:
-                connection.close()
-            except Exception:  # noqa: BLE001 (the message is sent; QUIT failing changes nothing)
-                logger.debug("Closing the SMTP connection failed", exc_info=True)
-    except TRANSIENT_SEND_ERRORS as exc:
-        if _is_permanent(exc):
-            invitation_mark_failed(invitation_id=invitation_id, error=_error_text(exc))
-            raise InvitationUndeliverable(_error_text(exc)) from exc
-        # Back in the queue for the task's retry; the lease keeps the dispatcher away meanwhile.
-        _release(invitation_id, status=InvitationStatus.PENDING, error=_error_text(exc))
-        raise
-    except Exception as exc:
-        # A bad address or a template error will fail the same way every time.
-        invitation_mark_failed(invitation_id=invitation_id, error=_error_text(exc))
-        raise
-    return True
 
 
 @transaction.atomic
@@ -803,7 +723,7 @@ class _SentMarks:
         )
 
     def claim(self, invitation: Invitation, now: datetime) -> bool:
-        """The conditional claim of `invitation_send` (PENDING -> SENDING), with the SENT mark
+        """The conditional claim (PENDING -> SENDING), with the SENT mark
         of the previous message in the same transaction."""
         claim = Invitation.objects.filter(_claimable(now), pk=invitation.pk)
         fields = {
@@ -875,7 +795,7 @@ def invitations_send_chunk(*, invitation_ids: Iterable[int]) -> dict[str, int]:
     sent elsewhere, not due) and handed on (to a new chunk task, when time ran short).
 
     Safe to run twice, concurrently or after a crash: every row is claimed on its own with
-    the conditional UPDATE of `invitation_send`, just before its message, and marked SENT just
+    a conditional UPDATE (PENDING -> SENDING) just before its message, and marked SENT just
     after the server accepted it (in the transaction of the next claim: `_SentMarks`). A
     failure belongs to its row: a 5xx or a bad message fails that row, a 4xx puts it back to
     PENDING with a backoff lease; the chunk goes on. When the connection cannot be (re)opened

@@ -13,9 +13,9 @@ from customers.models import TouchPointEvent
 from surveys.constants import DistributionOrigin, InvitationStatus, SkipReason
 from surveys.models import Distribution, Invitation
 from surveys.services.events import EventConflict, event_attributes_clean, event_record
-from surveys.services.invitations import invitation_send, invitations_claim_due
+from surveys.services.invitations import invitations_claim_due
 from surveys.services.responses import response_submit
-from surveys.tasks import invitations_dispatch_due_task
+from surveys.tasks import invitation_send_task, invitations_dispatch_due_task
 from tests.factories import (
     AccountFactory,
     ContactFactory,
@@ -86,8 +86,8 @@ def test_the_dispatcher_sends_it_once_the_delay_has_passed_through_a_real_smtp_s
     # Time frozen an hour after the event: not due yet.
     assert invitations_claim_due(now=occurred + timedelta(hours=1)) == []
     assert invitations_claim_due() == [invitation.pk]
-    assert invitation_send(invitation_id=invitation.pk) is True
-    assert invitation_send(invitation_id=invitation.pk) is False
+    assert invitation_send_task(invitation.pk) is True
+    assert invitation_send_task(invitation.pk) is False
 
     (message,) = smtp_email.messages
     assert contact.email in message["X-Envelope-To"]
@@ -199,7 +199,7 @@ def test_the_response_keeps_the_events_attributes(repair, contact):
         contact, repair, attributes={"technician": "Kim", "order_number": "SO-1"}
     )
     invitation = event.invitations.get()
-    invitation_send(invitation_id=invitation.pk)
+    invitation_send_task(invitation.pk)
     invitation.refresh_from_db()
 
     response = response_submit(invitation=invitation, answers={question.pk: 9}, language="en")

@@ -8,7 +8,8 @@ from django.core import mail
 from django.test import Client
 
 from surveys.constants import InvitationStatus, SkipReason
-from surveys.services.invitations import distribution_create, invitation_send
+from surveys.services.invitations import distribution_create
+from surveys.tasks import invitation_send_task
 from tests.factories import ContactFactory, InvitationFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +24,7 @@ def _url(token: str) -> str:
 def test_every_invitation_email_carries_the_unsubscribe_link_and_one_click_headers():
     invitation = InvitationFactory(pending=True)
 
-    invitation_send(invitation_id=invitation.pk)
+    invitation_send_task(invitation.pk)
 
     message = mail.outbox[0]
     url = f"http://testserver/s/{invitation.token}/unsubscribe/"
@@ -37,7 +38,7 @@ def test_every_invitation_email_carries_the_unsubscribe_link_and_one_click_heade
 def test_the_unsubscribe_link_and_headers_reach_a_real_smtp_server(smtp_email):
     invitation = InvitationFactory(pending=True)
 
-    assert invitation_send(invitation_id=invitation.pk) is True
+    assert invitation_send_task(invitation.pk) is True
 
     (received,) = smtp_email.messages
     url = f"http://testserver/s/{invitation.token}/unsubscribe/"
@@ -166,7 +167,7 @@ def test_a_waiting_invitation_to_a_contact_who_opted_out_meanwhile_is_skipped_at
     # Opted out through the CRM or the API, after the row was made and queued.
     type(contact).objects.filter(pk=contact.pk).update(opted_out=True)
 
-    assert invitation_send(invitation_id=invitation.pk) is False
+    assert invitation_send_task(invitation.pk) is False
 
     invitation.refresh_from_db()
     assert invitation.status == InvitationStatus.SKIPPED

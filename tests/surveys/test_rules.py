@@ -10,8 +10,10 @@ from django.core import mail
 from django.utils import timezone
 
 from surveys.constants import InvitationStatus, SkipReason
+from surveys.models import Invitation
 from surveys.selectors.invitations import distribution_progress
-from surveys.services.invitations import distribution_create, invitation_send
+from surveys.services import invitations as invitations_ledger
+from surveys.services.invitations import distribution_create
 from surveys.tasks import invitation_send_task, invitations_dispatch_due_task
 from tests.conftest import SmtpSink, free_port
 from tests.factories import AccountFactory, ContactFactory, InvitationFactory, SurveyFactory
@@ -96,7 +98,7 @@ def test_fatigue_is_checked_again_at_send_time_against_delivered_links():
         send_after=timezone.now() - timedelta(seconds=1)
     )
 
-    assert invitation_send(invitation_id=waiting.pk) is False
+    assert invitation_send_task(waiting.pk) is False
 
     waiting.refresh_from_db()
     assert waiting.status == InvitationStatus.SKIPPED
@@ -188,25 +190,19 @@ def refusing_smtp(settings):
         controller.stop()
 
 
-@pytest.fixture
-def eager_errors_swallowed():
-    conf = invitation_send_task.app.conf
-    previous = conf.task_eager_propagates
-    conf.task_eager_propagates = False
-    yield
-    conf.task_eager_propagates = previous
-
-
-def test_a_4xx_reply_is_retried_with_backoff_then_failed_with_the_error(
-    refusing_smtp, eager_errors_swallowed, monkeypatch
-):
-    monkeypatch.setattr(invitation_send_task, "max_retries", 2)
+def test_a_4xx_reply_is_retried_with_backoff_then_failed_with_the_error(refusing_smtp, monkeypatch):
+    monkeypatch.setattr(invitations_ledger, "MAX_SEND_ATTEMPTS", 3)
     distribution = distribution_create(survey=SurveyFactory(), contacts=[ContactFactory()])
     invitation = distribution.invitations.get()
 
-    result = invitation_send_task.apply(args=[invitation.pk], throw=False)
+    assert invitation_send_task(invitation.pk) is False
+    invitation.refresh_from_db()
+    assert invitation.status == InvitationStatus.PENDING
+    assert invitation.leased_until > timezone.now()  # the backoff
+    for _retry in range(2):  # the dispatcher takes the row back once its lease is over
+        Invitation.objects.filter(pk=invitation.pk).update(leased_until=timezone.now())
+        invitations_dispatch_due_task()
 
-    assert result.failed()
     assert refusing_smtp.refused == 3
     invitation.refresh_from_db()
     assert invitation.status == InvitationStatus.FAILED
@@ -219,19 +215,19 @@ def test_a_4xx_reply_is_retried_with_backoff_then_failed_with_the_error(
 def test_a_4xx_then_recovery_delivers_exactly_one_message(refusing_smtp):
     invitation = InvitationFactory(pending=True)
 
-    with pytest.raises(Exception, match="451"):
-        invitation_send(invitation_id=invitation.pk)
+    assert invitation_send_task(invitation.pk) is False
     invitation.refresh_from_db()
+    assert "451" in invitation.error
     assert invitation.status == InvitationStatus.PENDING
     assert invitation.sent_at is None
     refusing_smtp.reply = "250 OK"
 
-    assert invitation_send(invitation_id=invitation.pk) is True
-    assert invitation_send(invitation_id=invitation.pk) is False
+    assert invitation_send_task(invitation.pk) is True
+    assert invitation_send_task(invitation.pk) is False
     assert len(refusing_smtp.messages) == 1
 
 
-def test_a_5xx_reply_fails_at_once_without_retrying(refusing_smtp, eager_errors_swallowed):
+def test_a_5xx_reply_fails_at_once_without_retrying(refusing_smtp):
     refusing_smtp.reply = "550 5.1.1 User unknown"
     distribution = distribution_create(survey=SurveyFactory(), contacts=[ContactFactory()])
     invitation = distribution.invitations.get()
@@ -271,7 +267,7 @@ def test_the_dispatcher_leaves_leased_rows_and_takes_them_back_when_the_lease_ru
 def test_invitations_expire_after_the_field_period_through_the_dispatcher():
     survey = SurveyFactory(field_period_days=5)
     invitation = InvitationFactory(pending=True, survey=survey)
-    invitation_send(invitation_id=invitation.pk)
+    invitation_send_task(invitation.pk)
     invitation.refresh_from_db()
     assert invitation.expires_at == invitation.sent_at + timedelta(days=5)
     invitation.__class__.objects.filter(pk=invitation.pk).update(
