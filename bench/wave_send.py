@@ -127,21 +127,21 @@ def create(contacts: int) -> tuple[int, float, list[int]]:
 
     from customers.models import Contact
     from surveys.models import Survey
-    from surveys.services import invitations
+    from surveys.services.invitations import distribution_create, ledger
 
     captured: list[int] = []
-    real_enqueue = invitations.invitations_enqueue
-    invitations.invitations_enqueue = lambda *, invitation_ids: captured.extend(invitation_ids)
+    real_enqueue = ledger.invitations_enqueue
+    ledger.invitations_enqueue = lambda *, invitation_ids: captured.extend(invitation_ids)
     try:
         audience = list(Contact.objects.all()[:contacts])
         started = time.perf_counter()
         with transaction.atomic():
-            distribution = invitations.distribution_create(
+            distribution = distribution_create(
                 survey=Survey.objects.get(), contacts=audience, name="Bench wave"
             )
         elapsed = time.perf_counter() - started
     finally:
-        invitations.invitations_enqueue = real_enqueue
+        ledger.invitations_enqueue = real_enqueue
     return distribution.invitations.count(), elapsed, captured
 
 

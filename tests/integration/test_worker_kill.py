@@ -280,9 +280,9 @@ def test_redis_losing_its_queue_mid_wave_is_recovered_by_the_dispatcher(
     queue,  # noqa: F811
     monkeypatch,
 ):
-    from surveys.services import invitations
+    from surveys.services.invitations import ledger
 
-    monkeypatch.setattr(invitations, "SEND_CHUNK_SIZE", 20)  # ten chunk tasks for the wave
+    monkeypatch.setattr(ledger, "SEND_CHUNK_SIZE", 20)  # ten chunk tasks for the wave
     worker = worker_factory()
     broker = _redis()
     purged: list[int] = []  # ids in the lost messages, queued ones first

@@ -10,7 +10,6 @@ from django.utils import timezone
 from surveys.constants import InvitationStatus, QuestionType, SkipReason
 from surveys.models import Invitation, SurveyTranslation
 from surveys.selectors.invitations import distribution_progress, survey_send_progress
-from surveys.services import invitations as invitations_ledger
 from surveys.services.invitations import (
     distribution_create,
     invitation_email_build,
@@ -18,6 +17,7 @@ from surveys.services.invitations import (
     invitations_expire,
     invitations_send_chunk,
 )
+from surveys.services.invitations import ledger as invitations_ledger
 from surveys.tasks import (
     invitation_send_task,
     invitations_dispatch_due_task,
@@ -553,9 +553,7 @@ def test_a_chunk_costs_two_queries_per_message(survey, smtp_email):
 def test_sends_are_published_in_chunks_of_send_chunk_size(
     survey, smtp_email, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from surveys.services import invitations
-
-    monkeypatch.setattr(invitations, "SEND_CHUNK_SIZE", 2)
+    monkeypatch.setattr(invitations_ledger, "SEND_CHUNK_SIZE", 2)
 
     with django_capture_on_commit_callbacks(execute=True):
         distribution = distribution_create(survey=survey, contacts=ContactFactory.create_batch(5))

@@ -12,8 +12,8 @@ from django.utils import timezone
 from surveys.constants import InvitationStatus, SkipReason
 from surveys.models import Invitation
 from surveys.selectors.invitations import distribution_progress
-from surveys.services import invitations as invitations_ledger
 from surveys.services.invitations import distribution_create
+from surveys.services.invitations import ledger as invitations_ledger
 from surveys.tasks import invitation_send_task, invitations_dispatch_due_task
 from tests.conftest import SmtpSink, free_port
 from tests.factories import AccountFactory, ContactFactory, InvitationFactory, SurveyFactory
@@ -289,10 +289,10 @@ def test_invitations_expire_after_the_field_period_through_the_dispatcher():
     reason="INSERT ... SELECT FROM unnest() is the PostgreSQL path",
 )
 def test_the_unnest_insert_makes_the_same_rows_as_the_orm(monkeypatch):
-    from surveys.services import invitations
+    from surveys.services.invitations import create
 
-    monkeypatch.setattr(invitations, "FAST_INSERT_MIN_ROWS", 1)
-    monkeypatch.setattr(invitations, "FAST_INSERT_CHUNK", 3)
+    monkeypatch.setattr(create, "FAST_INSERT_MIN_ROWS", 1)
+    monkeypatch.setattr(create, "FAST_INSERT_CHUNK", 3)
     contacts = [*ContactFactory.create_batch(6), ContactFactory(opted_out=True)]
 
     distribution = distribution_create(survey=SurveyFactory(), contacts=contacts)
