@@ -7,6 +7,7 @@ from django.contrib import admin
 from cem_project.admin_tools import ExtensibleAdmin, ReadOnlyMixin
 
 from .models import Account, AccountRevenue, Contact, TouchPoint, TouchPointEvent, VerticalMarket
+from .services import contact_create, contact_update
 
 
 @admin.register(VerticalMarket)
@@ -47,6 +48,15 @@ class ContactAdmin(ExtensibleAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def save_model(self, request, obj, form, change):
+        # Through the services, as the API and the unsubscribe page: opting out here stamps
+        # the date and skips the contact's waiting invitations.
+        if change:
+            contact_update(contact=obj, data={f: form.cleaned_data[f] for f in form.changed_data})
+        else:
+            obj.pk = contact_create(**form.cleaned_data).pk
+            obj.refresh_from_db()
 
 
 @admin.register(TouchPoint)

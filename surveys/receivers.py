@@ -1,4 +1,9 @@
-"""Keep `Survey.updated_at` moving with its questions and choices.
+"""Signal receivers of the surveys app.
+
+Opt-outs: a contact who opts out (`customers.signals.contact_opted_out`, whichever path asked)
+has their waiting invitations skipped, in the opt-out's transaction.
+
+Keep `Survey.updated_at` moving with its questions and choices.
 
 `survey_questions` caches a survey's question and choice rows per process, keyed by the
 survey's `updated_at`: every save or delete of a Question or Choice (admin inlines, builders,
@@ -10,8 +15,16 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from customers.signals import contact_opted_out
+
 from .models import Choice, Question, Survey
+from .services.optout import invitations_skip_opted_out
 from .services.responses import survey_questions_forget
+
+
+@receiver(contact_opted_out, dispatch_uid="surveys.contact_opted_out_skip_invitations")
+def _contact_opted_out(sender, contact, **kwargs) -> None:
+    invitations_skip_opted_out(contact=contact)
 
 
 def survey_touch(survey_id: int | None) -> None:

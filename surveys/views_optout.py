@@ -13,6 +13,8 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from customers.services import contact_opt_out
+
 from .decorators import (
     client_ip,
     public_page,
@@ -20,7 +22,7 @@ from .decorators import (
     token_guess_record,
     token_guesses_exceeded,
 )
-from .services.optout import contact_opt_out, invitation_for_optout
+from .services.optout import invitation_for_optout
 
 security_logger = logging.getLogger("surveys.security")
 logger = logging.getLogger(__name__)
@@ -48,8 +50,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     contact = invitation.contact
     with translation.override(contact.language):
         if request.method == "POST":
-            skipped = contact_opt_out(contact=contact)
-            logger.info("Contact %s opted out; %s waiting links skipped", contact.pk, skipped)
+            contact_opt_out(contact=contact)
+            logger.info("Contact %s opted out from a survey email", contact.pk)
             return public_page(request, "surveys/optout/done.html")
         return public_page(
             request,

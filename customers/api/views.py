@@ -1,8 +1,15 @@
-"""Customer API: accounts, contacts, touch points, vertical markets. Staff only (settings)."""
+"""Customer API: accounts, contacts, touch points, vertical markets. Staff only (settings).
 
+Account and contact writes call `customers.services`; the hooks here only hand over the
+validated input and turn a service's ValidationError into a 400.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
@@ -11,9 +18,10 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
 from rest_framework.throttling import AnonRateThrottle
 
-from .. import selectors
+from .. import selectors, services
 from ..models import Account, Contact
 from .filters import AccountFilterSet, ContactFilterSet, TouchPointFilterSet
 from .mixins import ScopedObjectMixin
@@ -63,6 +71,15 @@ class Conflict(ValidationError):
         super().__init__({"detail": self.default_detail})
 
 
+@contextmanager
+def _as_api_errors() -> Iterator[None]:
+    """A service's ValidationError as a 400 with the serializer's error shape."""
+    try:
+        yield
+    except DjangoValidationError as error:
+        raise ValidationError(as_serializer_error(error)) from error
+
+
 class AccountViewSet(ScopedObjectMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
     unscoped_model = Account
     serializer_class = AccountSerializer
@@ -74,10 +91,16 @@ class AccountViewSet(ScopedObjectMixin, ProtectedDestroyMixin, viewsets.ModelVie
         return selectors.account_list(user=self.request.user)
 
     def perform_create(self, serializer):
-        account = serializer.save()
-        if not selectors.user_sees_all_accounts(self.request.user):
-            # Bind the new account to the caller's tenant, or they could not see what they made.
-            account.account_team.add(self.request.user)
+        with _as_api_errors():
+            serializer.instance = services.account_create(
+                created_by=self.request.user, **serializer.validated_data
+            )
+
+    def perform_update(self, serializer):
+        with _as_api_errors():
+            serializer.instance = services.account_update(
+                account=serializer.instance, data=serializer.validated_data
+            )
 
     @extend_schema(responses=AccountRevenueSerializer(many=True))
     @action(detail=True, methods=["get"], serializer_class=AccountRevenueSerializer)
@@ -100,19 +123,16 @@ class ContactViewSet(ScopedObjectMixin, viewsets.ModelViewSet):
         return selectors.contact_list(user=self.request.user)
 
     def perform_create(self, serializer):
-        serializer.save(
-            opted_out_at=timezone.now() if serializer.validated_data.get("opted_out") else None
-        )
+        with _as_api_errors():
+            serializer.instance = services.contact_create(**serializer.validated_data)
 
     def perform_update(self, serializer):
-        contact = serializer.instance
-        opted_out = serializer.validated_data.get("opted_out", contact.opted_out)
-        if opted_out and not contact.opted_out:
-            serializer.save(opted_out_at=timezone.now())
-        elif not opted_out:
-            serializer.save(opted_out_at=None)
-        else:
-            serializer.save()
+        # `opted_out` goes through contact_opt_out: the contact's waiting invitations are
+        # skipped, as from the unsubscribe page.
+        with _as_api_errors():
+            serializer.instance = services.contact_update(
+                contact=serializer.instance, data=serializer.validated_data
+            )
 
 
 class TouchPointViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):

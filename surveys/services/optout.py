@@ -1,12 +1,19 @@
-"""Opting out of survey invitations from a link in any survey email (no login)."""
+"""Opting out of survey invitations: the link in every survey email, and what an opt-out
+means for the ledger.
 
-from django.db import transaction
-from django.utils import timezone
+The opt-out itself is a customers fact (`customers.services.contact_opt_out`), whichever path
+asks for it: the unsubscribe page, a one-click POST, the API, the admin. Its consequence for
+surveys lives here, once: `invitations_skip_opted_out`, answering `contact_opted_out`.
+"""
+
+import logging
 
 from customers.models import Contact
 
 from ..constants import InvitationStatus, SkipReason
 from ..models import Invitation
+
+logger = logging.getLogger(__name__)
 
 MAX_TOKEN_LENGTH = 64
 
@@ -19,14 +26,13 @@ def invitation_for_optout(*, token: str) -> Invitation | None:
     return Invitation.objects.select_related("contact", "survey").filter(token=token).first()
 
 
-@transaction.atomic
-def contact_opt_out(*, contact: Contact) -> int:
-    """Opt the contact out of every future invitation; returns how many waiting links were
-    skipped. Safe to repeat. Links already in a worker's hands are caught by the send-time
-    check in `invitation_send`."""
-    now = timezone.now()
-    Contact.objects.filter(pk=contact.pk, opted_out=False).update(opted_out=True, opted_out_at=now)
-    contact.refresh_from_db(fields=["opted_out", "opted_out_at"])
-    return Invitation.objects.filter(contact=contact, status=InvitationStatus.PENDING).update(
+def invitations_skip_opted_out(*, contact: Contact) -> int:
+    """Skip the contact's links still waiting to be mailed (PENDING) with the opted-out
+    reason; returns how many. Runs in the opt-out's transaction (a receiver of
+    `customers.signals.contact_opted_out`). Rows already claimed by a worker are caught by
+    the send-time rules (`invitations.rules.SendTimeRules`)."""
+    skipped = Invitation.objects.filter(contact=contact, status=InvitationStatus.PENDING).update(
         status=InvitationStatus.SKIPPED, skip_reason=SkipReason.OPTED_OUT, leased_until=None
     )
+    logger.info("Contact %s opted out; %s waiting links skipped", contact.pk, skipped)
+    return skipped

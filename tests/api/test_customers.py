@@ -3,10 +3,12 @@ from datetime import date
 import pytest
 
 from customers.models import Account, Contact, TouchPoint
+from surveys.constants import InvitationStatus, SkipReason
 from tests.factories import (
     AccountFactory,
     AccountRevenueFactory,
     ContactFactory,
+    InvitationFactory,
     SurveyFactory,
     TouchPointFactory,
     UserFactory,
@@ -196,6 +198,39 @@ def test_contact_crud_sets_opted_out_at_on_the_server(admin_api):
     assert [c["email"] for c in listed["results"]] == ["dana@example.com"]
 
     assert admin_api.delete(f"/api/v1/contacts/{pk}/").status_code == 204
+
+
+def test_an_api_patch_opting_a_contact_out_skips_their_waiting_invitations(admin_api):
+    waiting = InvitationFactory(pending=True)
+    delivered = InvitationFactory(contact=waiting.contact)
+
+    response = admin_api.patch(
+        f"/api/v1/contacts/{waiting.contact_id}/", {"opted_out": True}, format="json"
+    )
+
+    assert response.status_code == 200
+    waiting.refresh_from_db()
+    delivered.refresh_from_db()
+    assert waiting.status == InvitationStatus.SKIPPED
+    assert waiting.skip_reason == SkipReason.OPTED_OUT
+    assert waiting.leased_until is None
+    assert delivered.status == InvitationStatus.SENT
+
+
+def test_an_api_patch_opting_a_contact_back_in_clears_the_date_and_keeps_skipped_links(
+    admin_api,
+):
+    waiting = InvitationFactory(pending=True)
+    url = f"/api/v1/contacts/{waiting.contact_id}/"
+    admin_api.patch(url, {"opted_out": True}, format="json")
+
+    response = admin_api.patch(url, {"opted_out": False}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["opted_out"] is False
+    assert response.json()["opted_out_at"] is None
+    waiting.refresh_from_db()
+    assert waiting.status == InvitationStatus.SKIPPED
 
 
 def test_contact_with_a_duplicate_email_on_the_account_is_400(admin_api):
