@@ -11,6 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from surveys.constants import Quadrant
 
+# The response rate lives with the ledger it reads (surveys.rates), because the surveys admin
+# shows it too and surveys may not import insights; it is registered below like the others.
+from surveys.rates import response_rate
+
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
 CSAT_SATISFIED_MIN = 4
@@ -49,13 +53,6 @@ def cx_index(item_mean: float | None) -> float | None:
     return _round(100.0 * (float(item_mean) - low) / (high - low))
 
 
-def response_rate(completed: int, sent: int) -> float | None:
-    """Completed responses per invitation sent, in percent; None before anything was sent."""
-    if sent == 0:
-        return None
-    return _round(100.0 * completed / sent)
-
-
 @dataclass(frozen=True)
 class MetricDef:
     key: str
@@ -71,6 +68,7 @@ METRICS: dict[str, MetricDef] = {
     "csat_mean": MetricDef("csat_mean", _("Customer satisfaction (mean)"), CSAT_SCALE, True, mean),
     "ces": MetricDef("ces", _("Customer effort (mean, 1-7)"), (1, 7), True, mean),
     "cx_index": MetricDef("cx_index", _("CX index"), (0, 100), True, cx_index),
+    "response_rate": MetricDef("response_rate", _("Response rate"), (0, 100), True, response_rate),
 }
 
 

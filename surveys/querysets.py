@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 
 from .constants import InvitationStatus, ResponseStatus, SurveyStatus
+from .rates import delivered_q
 
 
 class SurveyQuerySet(models.QuerySet):
@@ -12,6 +13,10 @@ class SurveyQuerySet(models.QuerySet):
 
 
 class InvitationQuerySet(models.QuerySet):
+    def delivered(self) -> Self:
+        """Links that reached their mailbox (`surveys.rates.delivered_q`)."""
+        return self.filter(delivered_q())
+
     def due(self, now=None) -> Self:
         now = now or timezone.now()
         return self.filter(status=InvitationStatus.PENDING).filter(

@@ -12,8 +12,9 @@ from django.db.models import Avg, Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from customers.selectors import visible_account_ids
-from surveys.constants import CX_INDEX_TYPES, QuestionType, ResponseStatus
+from surveys.constants import CX_INDEX_TYPES, QuestionType
 from surveys.models import Answer, Invitation, Question, Response
+from surveys.rates import rate_counts
 
 from .. import metrics, rollup
 from ..models import AnswerDay, ResponseDay
@@ -262,13 +263,13 @@ class ResponseRate:
 
 
 def response_rate(result_filter: ResultFilter) -> ResponseRate:
-    """Completed responses / invitations sent, in one aggregate over the invitation ledger.
+    """Completed / delivered invitations (`surveys.rates`), in one aggregate over the ledger.
 
     The date range applies to when the invitation was sent; account and touch point to the
     invited contact's account and the event (or, without an event, the survey's touch point).
     """
     f = result_filter
-    invitations = Invitation.objects.filter(sent_at__isnull=False)
+    invitations = Invitation.objects.delivered()
     if f.survey_id is not None:
         invitations = invitations.filter(survey_id=f.survey_id)
     if f.account_id is not None:
@@ -284,12 +285,9 @@ def response_rate(result_filter: ResultFilter) -> ResponseRate:
         invitations = invitations.filter(sent_at__gte=_day_start(f.since))
     if f.until is not None:
         invitations = invitations.filter(sent_at__lt=_day_start(f.until) + timedelta(days=1))
-    row = invitations.aggregate(
-        sent=Count("id"),
-        completed=Count("id", filter=Q(response__status=ResponseStatus.COMPLETED)),
-    )
+    row = invitations.aggregate(**rate_counts())
     return ResponseRate(
-        sent=row["sent"],
+        sent=row["delivered"],
         completed=row["completed"],
-        rate=metrics.response_rate(row["completed"], row["sent"]),
+        rate=metrics.response_rate(row["completed"], row["delivered"]),
     )

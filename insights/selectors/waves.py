@@ -7,11 +7,11 @@ market or account); the formulas are those of `insights.metrics` via `summary_fr
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from customers.models import Account, VerticalMarket
-from surveys.constants import InvitationStatus
 from surveys.models import Answer, Invitation, RelationshipProgramme, Response, Wave
+from surveys.rates import completed_q
 from surveys.selectors.waves import (
     EMPTY_COVERAGE,
     programme_waves,
@@ -95,7 +95,7 @@ def _level_cells(
     send_ids = [wave.distribution_id for wave in waves]
     answers = Answer.objects.submitted().filter(response__distribution_id__in=send_ids)
     responses = Response.objects.completed().filter(distribution_id__in=send_ids)
-    invitations = Invitation.objects.filter(distribution_id__in=send_ids, sent_at__isnull=False)
+    invitations = Invitation.objects.delivered().filter(distribution_id__in=send_ids)
     if account_ids is not None:
         answers = answers.filter(account_id__in=account_ids)
         responses = responses.filter(account_id__in=account_ids)
@@ -109,7 +109,7 @@ def _level_cells(
         invitation_key,
         {
             "sent": Count("id"),
-            "completed": Count("id", filter=Q(status=InvitationStatus.COMPLETED)),
+            "completed": Count("id", filter=completed_q()),
         },
     )
     coverage = {

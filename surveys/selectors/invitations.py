@@ -8,28 +8,24 @@ from customers.models import Account, Contact, VerticalMarket
 
 from ..constants import InvitationStatus
 from ..models import Distribution, Invitation, Survey
+from ..rates import rate_counts, response_rate
 
 
 def progress_counts(prefix: str = "") -> dict[str, Count]:
     """Count expressions per status plus `total` and `delivered`, for aggregate() or annotate().
 
     `prefix` is the path to the invitations, e.g. "invitations__" when annotating sends.
-    `delivered` counts every link that reached a mailbox (it has a `sent_at`).
+    `delivered` and `completed` are the response rate's (`surveys.rates`).
     """
     pk = f"{prefix}pk"
     return {
         "total": Count(pk),
-        "delivered": Count(pk, filter=Q(**{f"{prefix}sent_at__isnull": False})),
         **{
             status.value: Count(pk, filter=Q(**{f"{prefix}status": status}))
             for status in InvitationStatus
         },
+        **rate_counts(prefix),
     }
-
-
-def response_rate(*, completed: int, delivered: int) -> float | None:
-    """Completed / delivered in percent; None before the first link went out."""
-    return round(100 * completed / delivered, 1) if delivered else None
 
 
 def _progress(invitations: QuerySet[Invitation]) -> dict:

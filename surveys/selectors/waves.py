@@ -12,7 +12,8 @@ from customers.selectors import latest_billed
 
 from ..constants import InvitationStatus
 from ..models import Invitation, Wave
-from .invitations import distribution_progress, progress_counts, response_rate
+from ..rates import completed_q, response_rate
+from .invitations import distribution_progress, progress_counts
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def _wave_accounts(wave: Wave, account_ids: Collection[int] | None) -> QuerySet[
     if account_ids is not None:
         accounts = accounts.filter(pk__in=account_ids)
     return accounts.annotate(
-        answered=Exists(invitations.filter(status=InvitationStatus.COMPLETED)),
+        answered=Exists(invitations.filter(completed_q())),
         billed=latest_billed(),
     )
 
