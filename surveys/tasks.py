@@ -1,25 +1,27 @@
-"""Thin Celery wrappers over `surveys.services.invitations`; they take ids and nothing else.
+"""Thin Celery wrappers over `surveys.services.invitations` and `surveys.services.waves`:
+they take ids (or nothing), call one service and log.
 
 Delivery is at least once (acks_late): every task here is safe to run twice, because the
-Invitation ledger, not the broker, decides what is still to be sent.
+Invitation ledger, not the broker, decides what is still to be sent, and waves are unique per
+period with reminders and closes claimed by conditional UPDATEs.
 """
 
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
 from .services.invitations import (
     InvitationUndeliverable,
-    invitations_claim_due,
-    invitations_enqueue,
-    invitations_expire,
+    invitations_dispatch_due,
     invitations_send_chunk,
 )
+from .services.waves import programmes_start_due, waves_close_due, waves_send_due_reminders
 
 logger = logging.getLogger(__name__)
 
-DISPATCH_CHUNK = 500
-DISPATCH_MAX_CHUNKS = 20
+
+# ------------------------------------------------------------------ sending
 
 
 @shared_task(acks_late=True)
@@ -50,38 +52,20 @@ def invitations_send_chunk_task(invitation_ids: list[int]) -> int:
 
 @shared_task(acks_late=True)
 def invitations_dispatch_due_task() -> int:
-    """Beat, every few seconds: queue due and lost sends, close expired links.
-
-    Each batch is leased in the database before it is queued (as chunk tasks of
-    SEND_CHUNK_SIZE), so the next run does not queue it again; rows whose messages are lost, and
-    rows put back after a transient failure, come back when their lease runs out.
-    """
-    queued = 0
-    for _ in range(DISPATCH_MAX_CHUNKS):
-        ids = invitations_claim_due(limit=DISPATCH_CHUNK)
-        invitations_enqueue(invitation_ids=ids)
-        queued += len(ids)
-        if len(ids) < DISPATCH_CHUNK:
-            break
-    expired = invitations_expire()
+    """Beat, every DISPATCH_INTERVAL_SECONDS: queue due and lost sends, close expired links;
+    returns how many were queued."""
+    queued, expired = invitations_dispatch_due()
     if queued or expired:
         logger.info("Dispatched %s invitations, expired %s", queued, expired)
     return queued
 
 
-# ====================================================================================
-# Relationship waves (present patterns): thin tasks over surveys.services.waves, run daily
-# by beat (CELERY_BEAT_SCHEDULE). Each is idempotent: a wave is unique per period, reminders
-# and closes are claimed with conditional UPDATEs, so a doubled or restarted beat is harmless.
-# ====================================================================================
+# ------------------------------------------------------------------ relationship waves
+# Run daily by beat (CELERY_BEAT_SCHEDULE).
 
 
 @shared_task(acks_late=True)
 def programmes_start_due_task() -> int:
-    from django.utils import timezone
-
-    from .services.waves import programmes_start_due
-
     started = programmes_start_due(today=timezone.localdate())
     if started:
         logger.info("Started %s relationship waves", len(started))
@@ -90,15 +74,11 @@ def programmes_start_due_task() -> int:
 
 @shared_task(acks_late=True)
 def waves_send_reminders_task() -> int:
-    from .services.waves import waves_send_due_reminders
-
     return waves_send_due_reminders()
 
 
 @shared_task(acks_late=True)
 def waves_close_due_task() -> int:
-    from .services.waves import waves_close_due
-
     closed = waves_close_due()
     if closed:
         logger.info("Closed %s relationship waves", closed)

@@ -38,6 +38,9 @@ RETRY_BACKOFF_MAX = 600
 # takes about a second against a healthy server, far below visibility_timeout and the task
 # time limit; sending.CHUNK_TIME_BUDGET hands the rest of a slow chunk to a new task.
 SEND_CHUNK_SIZE = 100
+# The dispatcher leases and queues due rows this many at a time, at most this many times a run.
+DISPATCH_BATCH = 500
+DISPATCH_MAX_BATCHES = 20
 
 
 def send_lease() -> timedelta:
@@ -224,6 +227,24 @@ def invitations_claim_due(*, now: datetime | None = None, limit: int = 1000) -> 
     # Re-filtering on `due` skips a row that a live task claimed in the meantime.
     due.filter(pk__in=ids).update(status=InvitationStatus.PENDING, leased_until=now + send_lease())
     return ids
+
+
+def invitations_dispatch_due() -> tuple[int, int]:
+    """One run of the dispatcher: queue due and lost sends, close expired links; returns
+    (queued, expired).
+
+    Each batch is leased in the database before it is queued (as chunk tasks of
+    SEND_CHUNK_SIZE), so the next run does not queue it again; rows whose messages are lost,
+    and rows put back after a transient failure, come back when their lease runs out.
+    """
+    queued = 0
+    for _ in range(DISPATCH_MAX_BATCHES):
+        ids = invitations_claim_due(limit=DISPATCH_BATCH)
+        invitations_enqueue(invitation_ids=ids)
+        queued += len(ids)
+        if len(ids) < DISPATCH_BATCH:
+            break
+    return queued, invitations_expire()
 
 
 @transaction.atomic
