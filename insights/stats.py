@@ -8,17 +8,19 @@ Every result carries the n behind it and a `too_few` flag: below `min_n` an inte
 is not computed (its bounds, p-value and `significant` are None), so a page can say "too few
 answers" instead of showing a figure nobody should trust. Values are on the scale of the
 published metric: NPS in points (-100..100), shares in percent (0..100), means in scale units.
-Nothing is rounded here; pages round for display.
+Nothing is rounded here; pages round for display. numpy and scipy are imported on first use,
+so that Django's start-up does not pay for them.
 """
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from math import isfinite, sqrt
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import numpy as np
-from scipy import stats as sps
+if TYPE_CHECKING:
+    import numpy as np
 
 DEFAULT_CONFIDENCE = 0.95
 DEFAULT_ALPHA = 0.05
@@ -93,8 +95,15 @@ class Change:
     too_few: bool
 
 
+@cache
+def _sps() -> Any:
+    from scipy import stats
+
+    return stats
+
+
 def _critical_z(confidence: float) -> float:
-    return float(sps.norm.ppf(0.5 + confidence / 2))
+    return float(_sps().norm.ppf(0.5 + confidence / 2))
 
 
 def _check_level(name: str, level: float) -> None:
@@ -109,7 +118,7 @@ def _check_counts(**counts: float) -> None:
 
 
 def _p_two_sided_z(z: float) -> float:
-    return float(2 * sps.norm.sf(abs(z)))
+    return float(2 * _sps().norm.sf(abs(z)))
 
 
 def _change(
@@ -227,7 +236,7 @@ def mean_interval(
     mean, variance = _mean_moments(MeanSums(n, total, sum_squares))
     if n < max(min_n, 2) or variance is None:
         return Interval(mean, None, None, n, confidence, True)
-    margin = float(sps.t.ppf(0.5 + confidence / 2, df=n - 1)) * sqrt(variance / n)
+    margin = float(_sps().t.ppf(0.5 + confidence / 2, df=n - 1)) * sqrt(variance / n)
     return Interval(mean, mean - margin, mean + margin, n, confidence, False)
 
 
@@ -249,7 +258,7 @@ def mean_change(
         if var_before == 0 and var_after == 0:
             p_value = _z_test(mean_after - mean_before, 0.0)
         else:
-            result = sps.ttest_ind_from_stats(
+            result = _sps().ttest_ind_from_stats(
                 mean1=mean_after,
                 std1=sqrt(var_after),
                 nobs1=after.n,
@@ -282,7 +291,7 @@ def proportion_interval(
     value = 100 * successes / n
     if n < min_n:
         return Interval(value, None, None, n, confidence, True)
-    ci = sps.binomtest(successes, n).proportion_ci(confidence_level=confidence, method="wilson")
+    ci = _sps().binomtest(successes, n).proportion_ci(confidence_level=confidence, method="wilson")
     return Interval(value, 100 * ci.low, 100 * ci.high, n, confidence, False)
 
 
@@ -364,8 +373,10 @@ def product_matrix(
 
 def correlation_matrix(
     *, n: int, sums: Sequence[float], products: Sequence[Sequence[float]]
-) -> np.ndarray:
+) -> "np.ndarray":
     """Pearson correlations from n, Σx_i and Σx_i·x_j; NaN rows/columns for constant variables."""
+    import numpy as np
+
     if n < 2:
         raise ValueError("a correlation needs at least two rows")
     s = np.asarray(sums, dtype=float)
@@ -393,11 +404,13 @@ def _correlation_p_value(r: float, n: int) -> float | None:
     if abs(r) >= 1:
         return 0.0
     t = r * sqrt((n - 2) / (1 - r * r))
-    return float(2 * sps.t.sf(abs(t), df=n - 2))
+    return float(2 * _sps().t.sf(abs(t), df=n - 2))
 
 
-def _independent_columns(rxx: np.ndarray, tolerance: float = 1e-8) -> list[int]:
+def _independent_columns(rxx: "np.ndarray", tolerance: float = 1e-8) -> list[int]:
     """Indexes of drivers kept in order, skipping any that the earlier ones already span."""
+    import numpy as np
+
     kept: list[int] = []
     for index in range(rxx.shape[0]):
         trial = [*kept, index]
@@ -428,6 +441,8 @@ def key_drivers(
     Constant drivers and drivers that are linear combinations of earlier ones are dropped and
     reported in `dropped`; with a constant outcome nothing can be explained (r_squared None).
     """
+    import numpy as np
+
     names = list(variables)
     if outcome not in names:
         raise ValueError(f"outcome {outcome!r} is not among the variables")
