@@ -251,8 +251,8 @@ def finish_svg(
     desc_element.text = description
     root.insert(0, desc_element)
     root.insert(0, title_element)
-    # A chart with links is a group, so that its links stay reachable: role="img" would make
-    # its children presentational (axe: nested-interactive).
+    # A chart with links is a group, so that screen readers reach its links: under role="img"
+    # every child is presentational (WAI-ARIA), links included.
     root.set("role", "group" if has_links else "img")
     root.set("aria-labelledby", f"{prefix}-title")
     root.set("aria-describedby", f"{prefix}-desc")
