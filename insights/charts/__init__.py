@@ -6,6 +6,7 @@ a `<title>` and `<desc>`, no scripts and no external references, a fixed viewBox
 `width:100%`, text kept as text (the browser or WeasyPrint shapes Persian and Chinese), and
 the same bytes for the same input. matplotlib draws them and is imported on the first chart.
 `rtl=True` mirrors ordinal charts; see each module for what mirrors and what does not.
+For a PDF, pass the chart through `for_weasyprint` (WeasyPrint does not shape SVG text).
 """
 
 from ._render import FONT_FAMILY, compact_number
@@ -19,6 +20,7 @@ from .bars import (
 )
 from .matrix import MatrixPoint, QuadrantLabels, customer_matrix_chart
 from .palette import QUADRANT_COLORS
+from .pdf import for_weasyprint
 from .trend import TrendPoint, trend_chart
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "TrendPoint",
     "compact_number",
     "customer_matrix_chart",
+    "for_weasyprint",
     "grouped_bar_chart",
     "horizontal_bar_chart",
     "nps_distribution_chart",

@@ -26,8 +26,21 @@ from django.utils.safestring import SafeString, mark_safe
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 XLINK_HREF = f"{{{XLINK_NS}}}href"
-ET.register_namespace("", SVG_NS)
-ET.register_namespace("xlink", XLINK_NS)
+ET.register_namespace("xlink", XLINK_NS)  # the standard prefix, so harmless to share
+
+
+def serialize(root: ET.Element) -> str:
+    """The tree as markup with SVG as the default namespace.
+
+    Registering "" for SVG globally would change how all other ElementTree code writes SVG
+    (WeasyPrint's inline SVG then loses its namespace), so ElementTree writes its own prefix
+    (ns0) and it is dropped here; "<" never appears unescaped in text, so only tags match.
+    """
+    markup = ET.tostring(root, encoding="unicode")
+    prefix = re.match(r"<(\w+):svg\b", markup).group(1)
+    markup = re.sub(rf"<(/?){prefix}:", r"<\1", markup)
+    return markup.replace(f'xmlns:{prefix}="{SVG_NS}"', f'xmlns="{SVG_NS}"', 1)
+
 
 # One list for drawing (the SVG's font-family, a presentation attribute that a page's CSS
 # may override, e.g. `.cem-chart { font-family: inherit }`) and for measuring (matplotlib
@@ -225,7 +238,7 @@ def finish_svg(
     for element in root.iter():
         if element.get("d"):  # 2 decimals of a point are far below a pixel: a third smaller
             element.set("d", _NUMBER.sub(_round_number, element.get("d")))
-    body = ET.tostring(root, encoding="unicode")
+    body = serialize(root)
     prefix = (
         chart_id
         or "chart-"
@@ -261,7 +274,7 @@ def finish_svg(
     root.set("font-family", FONT_FAMILY)
     root.set("style", "width:100%;height:auto;direction:ltr")
     root.attrib.pop("version", None)
-    return ET.tostring(root, encoding="unicode")
+    return serialize(root)
 
 
 # ------------------------------------------------------------------ shared axis helpers

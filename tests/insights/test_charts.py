@@ -531,3 +531,47 @@ def test_series_of_the_wrong_length_are_refused():
 def test_a_chart_needs_a_title():
     with pytest.raises(ValueError, match="title"):
         charts.score_distribution_chart(labels=["1"], counts=[1], title=" ", description="d")
+
+
+# ------------------------------------------------------------------ PDF (WeasyPrint)
+
+
+def test_persian_is_preshaped_in_display_order_for_weasyprint():
+    svg = matrix(POINTS, quadrant_labels=LABELS_FA, revenue_threshold_label="۱۰ میلیون")
+
+    root = parse(charts.for_weasyprint(svg))
+
+    shown = [t.text for t in root.iter(f"{SVG}text")]
+    # "در خطر" by hand: خ initial, ط medial, ر final; then د and ر isolated; read right to left.
+    assert "\ufeae\ufec4\ufea7 \ufead\ufea9" in shown
+    # ن final, و final, ی medial, ل medial, ی medial, م initial; the number keeps its order.
+    assert "\ufee5\ufeee\ufbff\ufee0\ufbff\ufee3 ۱۰" in shown
+    assert "NPS" in shown and "Model" not in shown and RLM not in "".join(shown)
+    assert root[0].text == "Customer matrix"  # the text alternative stays logical
+
+
+def test_chinese_and_latin_text_pass_through_for_weasyprint_unchanged():
+    svg = charts.score_distribution_chart(
+        labels=["很差", "一般", "很好"], counts=[1, 2, 3], title="满意度", description="d"
+    )
+
+    assert texts(parse(charts.for_weasyprint(svg))) == texts(parse(svg))
+
+
+@pytest.mark.skipif(not Path("/usr/bin/pdftotext").exists(), reason="pdftotext is absent")
+def test_weasyprint_draws_the_chart_as_an_image_not_as_fallback_text(tmp_path):
+    import weasyprint
+
+    svg = charts.for_weasyprint(matrix(POINTS))
+    pdf = tmp_path / "chart.pdf"
+    weasyprint.HTML(
+        string=f"<html><body><div style='width:16cm'>{svg}</div></body></html>"
+    ).write_pdf(pdf)
+
+    text = subprocess.run(
+        ["/usr/bin/pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Billed revenue" in text and "Northbridge Health System" in text
+    # A failed inline SVG falls back to its text content: the desc and the CSS would show.
+    assert "Accounts by NPS and billed revenue." not in text
+    assert "stroke-linejoin" not in text
