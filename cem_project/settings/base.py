@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI served from our static files, not a CDN
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
@@ -243,6 +244,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Accounts, contacts, touch points, surveys, responses and metrics.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The pinned Swagger UI of drf-spectacular-sidecar: /api/docs/ works without internet.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # ------------------------------------------------------------------ logging

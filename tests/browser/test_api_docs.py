@@ -1,0 +1,24 @@
+"""The API docs render from the project's own files, on a machine without internet."""
+
+import pytest
+from playwright.sync_api import expect
+
+from .network import watched_page
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_api_docs_render_their_operations_with_the_network_closed(
+    new_context, live_server, screenshots_dir
+):
+    page, traffic = watched_page(new_context(), live_server.url)
+
+    page.goto("/api/docs/")
+
+    operations = page.locator(".opblock")
+    expect(operations.first).to_be_visible(timeout=15000)
+    expect(page.locator(".opblock-summary-path", has_text="/api/v1/metrics/")).to_be_visible()
+    assert operations.count() > 10
+    page.screenshot(path=screenshots_dir / "api-docs-offline.png")
+    assert traffic.blocked == [], "the docs reach out of the machine"
+    assert traffic.problems == []
