@@ -7,7 +7,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from . import logic
@@ -33,9 +32,9 @@ class ScaleField(forms.TypedChoiceField):
 
 def question_field(question: Question, texts: SurveyTexts) -> forms.Field:
     common = {
-        "label": texts.question(question, "text"),
-        # Crispy and Django render help text unescaped; this text is staff-authored.
-        "help_text": escape(texts.question(question, "help_text")),
+        # Escaped HTML, a fallback marked with its language (Crispy renders help text as is).
+        "label": texts.question_display(question, "text"),
+        "help_text": texts.question_display(question, "help_text"),
         "required": question.required,
         "error_messages": {"required": REQUIRED_MESSAGE},
     }
@@ -44,11 +43,11 @@ def question_field(question: Question, texts: SurveyTexts) -> forms.Field:
         return ScaleField(
             low=low,
             high=high,
-            min_label=texts.question(question, "min_label"),
-            max_label=texts.question(question, "max_label"),
+            min_label=texts.question_display(question, "min_label"),
+            max_label=texts.question_display(question, "max_label"),
             **common,
         )
-    choices = [(choice.value, texts.choice(choice)) for choice in question.choices.all()]
+    choices = [(choice.value, texts.choice_display(choice)) for choice in question.choices.all()]
     if question.type == QuestionType.SINGLE_CHOICE:
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
     if question.type == QuestionType.MULTIPLE_CHOICE:

@@ -21,9 +21,9 @@ from collections.abc import Callable, Iterable
 import nh3
 from django.conf import settings
 from django.utils import formats
-from django.utils.html import escape, linebreaks
+from django.utils.html import conditional_escape, escape, format_html, linebreaks
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language_info, gettext
 
 from ..models import Invitation, Question, Survey, SurveyTranslation
 
@@ -129,11 +129,21 @@ def sample_piping() -> Lookup:
     return lookup
 
 
+def _direction(language: str) -> str:
+    try:
+        return "rtl" if get_language_info(language)["bidi"] else "ltr"
+    except KeyError:
+        return "auto"
+
+
 @dataclasses.dataclass(frozen=True)
 class SurveyTexts:
     language: str
     texts: dict[str, str]
     piping: Lookup | None = dataclasses.field(default=None, compare=False)
+    # Keys shown in `source_language` because `language` has no translation of them.
+    fallbacks: frozenset[str] = frozenset()
+    source_language: str = ""
 
     def __getitem__(self, key: str) -> str:
         # KeyError on unknown keys lets templates fall back to attributes (`texts.language`).
@@ -151,7 +161,38 @@ class SurveyTexts:
         if not text:
             return mark_safe("")  # noqa: S308 - empty string
         html = pipe_text(sanitize_rich_text(text), self.piping, html=True)
+        if key in self.fallbacks:
+            return format_html("<div{}>{}</div>", self.attrs(key), mark_safe(html))  # noqa: S308
         return mark_safe(html)  # noqa: S308 - nh3 allowlist output plus escaped values
+
+    # A text that fell back to the source language is marked with that language and its
+    # direction: on a Persian page an English "How likely ...?" keeps its "?" at the end,
+    # and a screen reader reads it in English.
+
+    def attrs(self, key: str) -> SafeString:
+        """` lang=".." dir=".."` for the element showing `key` if it is a fallback, else ""."""
+        if key not in self.fallbacks:
+            return mark_safe("")  # noqa: S308 - empty string
+        language = self.source_language
+        return format_html(' lang="{}" dir="{}"', language, _direction(language))
+
+    def display(self, key: str) -> SafeString:
+        """The piped text as escaped HTML; a fallback is wrapped in a span marked with its
+        language. For form labels and choices, which are rendered as given."""
+        text = pipe_text(self.texts.get(key, ""), self.piping)
+        if not text or key not in self.fallbacks:
+            return conditional_escape(text)
+        return format_html("<span{}>{}</span>", self.attrs(key), text)
+
+    def question_display(self, question: Question, field: str) -> SafeString:
+        return self.display(question_key(question.pk, field))
+
+    def choice_display(self, choice) -> SafeString:
+        return self.display(choice_key(choice.pk))
+
+    @property
+    def title_attrs(self) -> SafeString:
+        return self.attrs("title")
 
     @property
     def intro_html(self) -> SafeString:
@@ -187,13 +228,23 @@ def survey_texts(
     `invitation_piping(invitation)`, the preview `sample_piping()`.
     """
     texts = survey_source_texts(survey=survey, questions=questions)
+    fallbacks: frozenset[str] = frozenset()
     if language != survey.default_language:
         # The source texts are written in the default language: nothing to look up for it.
-        translated = SurveyTranslation.objects.filter(
-            survey=survey, language=language, key__in=list(texts)
-        ).exclude(text="")
-        texts.update(translated.values_list("key", "text"))
-    return SurveyTexts(language=language, texts=texts, piping=piping)
+        translated = dict(
+            SurveyTranslation.objects.filter(survey=survey, language=language, key__in=list(texts))
+            .exclude(text="")
+            .values_list("key", "text")
+        )
+        fallbacks = frozenset(key for key, text in texts.items() if text and key not in translated)
+        texts.update(translated)
+    return SurveyTexts(
+        language=language,
+        texts=texts,
+        piping=piping,
+        fallbacks=fallbacks,
+        source_language=survey.default_language,
+    )
 
 
 def survey_language_codes(survey: Survey) -> list[str]:
