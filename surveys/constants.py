@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SurveyKind(models.TextChoices):
@@ -38,6 +39,36 @@ FIXED_SCALES: dict[str, tuple[int, int]] = {
     QuestionType.CX_EMOTION: (1, 5),
 }
 SCALE_TYPES = (*FIXED_SCALES, QuestionType.RATING)
+
+# The end labels (lowest, highest) of the standard scales. Product strings: translated in the
+# message catalogs and copied into every language of a survey made from a template
+# (services/templates.py), where a designer may still reword them per survey.
+SCALE_LABELS = {
+    "likely": (
+        pgettext_lazy("scale end label", "Not at all likely"),
+        pgettext_lazy("scale end label", "Extremely likely"),
+    ),
+    "satisfied": (
+        pgettext_lazy("scale end label", "Very dissatisfied"),
+        pgettext_lazy("scale end label", "Very satisfied"),
+    ),
+    "needs_met": (
+        pgettext_lazy("scale end label", "Not at all"),
+        pgettext_lazy("scale end label", "Completely"),
+    ),
+    "ease": (
+        pgettext_lazy("scale end label", "Very hard"),
+        pgettext_lazy("scale end label", "Very easy"),
+    ),
+    "emotion": (
+        pgettext_lazy("scale end label", "Very bad"),
+        pgettext_lazy("scale end label", "Very good"),
+    ),
+    "effort": (
+        pgettext_lazy("scale end label", "Very difficult"),
+        pgettext_lazy("scale end label", "Very easy"),
+    ),
+}
 
 
 class Driver(models.TextChoices):

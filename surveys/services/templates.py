@@ -1,16 +1,28 @@
-"""Starting points for designers: a survey is created with its questions from a template."""
+"""Starting points for designers: a survey is created with its questions from a template.
+
+The scale end labels are product strings (`SCALE_LABELS`): the survey gets them in its
+default language and, as SurveyTranslation rows, in every other language of the site whose
+catalog translates them, so a respondent in any language sees them in that language and a
+designer can reword them per survey on the translations page like any other text.
+"""
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import TouchPoint
 
-from ..constants import Driver, QuestionType, SurveyKind
-from ..models import Choice, Question, Survey
+from ..constants import SCALE_LABELS, Driver, QuestionType, SurveyKind
+from ..models import Choice, Question, Survey, SurveyTranslation
 from ..receivers import survey_touch
+from .texts import question_key
+
+Label = str | Promise  # a lazy product string, or a designer's own text
 
 
 @dataclass(frozen=True)
@@ -19,8 +31,7 @@ class QuestionSpec:
     text: str
     required: bool = True
     driver: str = ""
-    min_label: str = ""
-    max_label: str = ""
+    labels: tuple[Label, Label] = ("", "")
     choices: tuple[str, ...] = ()
 
 
@@ -37,8 +48,7 @@ _NPS = QuestionSpec(
     QuestionType.NPS,
     "How likely are you to recommend us to a friend or colleague?",
     driver=Driver.RELATIONSHIP,
-    min_label="Not at all likely",
-    max_label="Extremely likely",
+    labels=SCALE_LABELS["likely"],
 )
 _WHY = QuestionSpec(QuestionType.TEXT, "What is the main reason for your score?", required=False)
 
@@ -56,8 +66,7 @@ SURVEY_TEMPLATES: dict[str, SurveyTemplate] = {
                     QuestionType.RATING,
                     "How satisfied are you with this experience?",
                     driver=Driver.SERVICE,
-                    min_label="Very dissatisfied",
-                    max_label="Very satisfied",
+                    labels=SCALE_LABELS["satisfied"],
                 ),
                 _WHY,
             ),
@@ -73,22 +82,19 @@ SURVEY_TEMPLATES: dict[str, SurveyTemplate] = {
                     QuestionType.CX_NEEDS,
                     "Did our products and services meet your needs?",
                     driver=Driver.PRODUCT,
-                    min_label="Not at all",
-                    max_label="Completely",
+                    labels=SCALE_LABELS["needs_met"],
                 ),
                 QuestionSpec(
                     QuestionType.CX_EASE,
                     "How easy was it to deal with us?",
                     driver=Driver.CONVENIENCE,
-                    min_label="Very hard",
-                    max_label="Very easy",
+                    labels=SCALE_LABELS["ease"],
                 ),
                 QuestionSpec(
                     QuestionType.CX_EMOTION,
                     "How did dealing with us make you feel?",
                     driver=Driver.BRAND,
-                    min_label="Very bad",
-                    max_label="Very good",
+                    labels=SCALE_LABELS["emotion"],
                 ),
                 QuestionSpec(
                     QuestionType.MULTIPLE_CHOICE,
@@ -116,8 +122,7 @@ SURVEY_TEMPLATES: dict[str, SurveyTemplate] = {
                     QuestionType.EFFORT,
                     "How easy was it to deal with us today?",
                     driver=Driver.CONVENIENCE,
-                    min_label="Very difficult",
-                    max_label="Very easy",
+                    labels=SCALE_LABELS["effort"],
                 ),
                 QuestionSpec(
                     QuestionType.SINGLE_CHOICE,
@@ -163,7 +168,9 @@ def survey_create_from_template(
     )
     survey.full_clean()
     survey.save()
+    translations: list[SurveyTranslation] = []
     for position, q in enumerate(spec.questions, start=1):
+        min_label, max_label = _in_language(q.labels, survey.default_language)
         question = Question.objects.create(
             survey=survey,
             position=position,
@@ -171,12 +178,46 @@ def survey_create_from_template(
             text=q.text,
             required=q.required,
             driver=q.driver,
-            min_label=q.min_label,
-            max_label=q.max_label,
+            min_label=min_label,
+            max_label=max_label,
         )
         Choice.objects.bulk_create(
             Choice(question=question, position=i, value=slugify(label), label=label)
             for i, label in enumerate(q.choices, start=1)
         )
+        translations += _label_translations(survey, question, q.labels)
+    SurveyTranslation.objects.bulk_create(translations)
     survey_touch(survey.pk)  # bulk_create sends no signals: see surveys.receivers
     return survey
+
+
+def _in_language(labels: tuple[Label, Label], language: str) -> tuple[str, str]:
+    with translation.override(language):
+        return str(labels[0]), str(labels[1])
+
+
+def _label_translations(
+    survey: Survey, question: Question, labels: tuple[Label, Label]
+) -> list[SurveyTranslation]:
+    """The scale's end labels in every other site language whose catalog has them."""
+    rows = []
+    for language, _name in settings.LANGUAGES:
+        if language == survey.default_language:
+            continue
+        translated = _in_language(labels, language)
+        for field_name, text, source in zip(
+            ("min_label", "max_label"),
+            translated,
+            (question.min_label, question.max_label),
+            strict=True,
+        ):
+            if text and text != source:  # the same text: the catalog has no translation
+                rows.append(
+                    SurveyTranslation(
+                        survey=survey,
+                        language=language,
+                        key=question_key(question.pk, field_name),
+                        text=text,
+                    )
+                )
+    return rows
