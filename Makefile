@@ -43,9 +43,12 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Needs PostgreSQL on 127.0.0.1:5432 and, for wave_send.py, Redis on 127.0.0.1:6379; each
+# script is bounded in rows and seconds and stays on the loopback interface.
 bench: install
 	$(BIN)/python bench/metrics_scale.py
 	$(BIN)/python bench/submit_load.py
+	$(BIN)/python bench/wave_send.py
 
 clean-demo:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
