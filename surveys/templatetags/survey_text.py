@@ -1,6 +1,7 @@
-"""Survey text in templates: allowlisted markup, and right-to-left safe mail lines.
+"""Survey text in mail templates, safe next to text of the other direction.
 
-`rich_text`: staff-authored text (intro, thank-you) may hold simple markup: allowlist it.
+(Rich texts are rendered by SurveyTexts.rich, which also marks a fallback's language;
+`sanitize_rich_text` is re-exported here for older imports.)
 
 `ltr_line`: a URL on a line of its own in the plain-text mail of a right-to-left language.
 A mail client that lays that text out right to left moves the URL's trailing "/" to its
@@ -11,22 +12,15 @@ space keeps the mark out of the link a client detects.
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from ..services.texts import sanitize_rich_text
 
 register = template.Library()
 
-__all__ = ["LEFT_TO_RIGHT_MARK", "bidi", "ltr_line", "rich_text", "sanitize_rich_text"]
+__all__ = ["LEFT_TO_RIGHT_MARK", "bidi", "ltr_line", "sanitize_rich_text"]
 
 LEFT_TO_RIGHT_MARK = "\u200e"
-
-
-@register.filter
-def rich_text(value) -> SafeString:
-    if not value:
-        return mark_safe("")  # noqa: S308 - empty string
-    return mark_safe(sanitize_rich_text(str(value)))  # noqa: S308 - output of the nh3 allowlist
 
 
 @register.filter
