@@ -15,7 +15,7 @@ _SCRUBBED_STDOUT = {
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"scrub_tokens": {"()": "surveys.logging.ScrubSurveyTokens"}},
+    "filters": {"scrub_tokens": {"()": "cem_project.logging.ScrubSurveyTokens"}},
     "formatters": {
         "generic": {"format": "%(asctime)s [%(process)d] [%(levelname)s] %(message)s"},
         "access": {"format": "%(message)s"},

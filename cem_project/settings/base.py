@@ -156,7 +156,7 @@ EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 else:
-    EMAIL_BACKEND = "surveys.mail.EmlFileBackend"
+    EMAIL_BACKEND = "cem_project.mail.EmlFileBackend"
 
 # ------------------------------------------------------------------ celery
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
@@ -254,7 +254,7 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"scrub_tokens": {"()": "surveys.logging.ScrubSurveyTokens"}},
+    "filters": {"scrub_tokens": {"()": "cem_project.logging.ScrubSurveyTokens"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["scrub_tokens"]},
     },

@@ -4,9 +4,10 @@ import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
+from cem_project.logging import ScrubSurveyTokens
 from surveys.constants import InvitationStatus, QuestionType
-from surveys.logging import ScrubSurveyTokens
 from surveys.models import Answer, Response
 from tests.factories import (
     DistributionFactory,
@@ -217,7 +218,7 @@ def test_gunicorn_config_routes_its_logs_through_the_scrub_filter(settings):
         exec(compile(config.read(), "gunicorn.conf.py", "exec"), namespace)  # noqa: S102
     logging_config = namespace["logconfig_dict"]
 
-    assert logging_config["filters"]["scrub_tokens"]["()"] == "surveys.logging.ScrubSurveyTokens"
+    assert import_string(logging_config["filters"]["scrub_tokens"]["()"]) is ScrubSurveyTokens
     for logger in ("gunicorn.access", "gunicorn.error"):
         for handler in logging_config["loggers"][logger]["handlers"]:
             assert "scrub_tokens" in logging_config["handlers"][handler]["filters"]
