@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from . import logic
 from .constants import SCALE_TYPES, QuestionType
 from .models import Question
-from .services.responses import TEXT_MAX_LENGTH, field_name
+from .services.answers import TEXT_MAX_LENGTH, field_name
 from .services.texts import SurveyTexts
 
 REQUIRED_MESSAGE = _("This question needs an answer.")

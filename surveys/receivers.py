@@ -18,8 +18,8 @@ from django.utils import timezone
 from customers.signals import contact_opted_out
 
 from .models import Choice, Question, Survey
+from .selectors.questions import survey_questions_forget
 from .services.optout import invitations_skip_opted_out
-from .services.responses import survey_questions_forget
 
 
 @receiver(contact_opted_out, dispatch_uid="surveys.contact_opted_out_skip_invitations")

@@ -40,13 +40,12 @@ from .decorators import (
 )
 from .forms import SurveyResponseForm
 from .models import Invitation, Question, Survey
+from .selectors.questions import first_scale_question, survey_questions
+from .services.answers import answers_clean, field_name
 from .services.responses import (
     InvitationNotAnswerable,
     LinkState,
     ResponseAlreadySubmitted,
-    answers_clean,
-    field_name,
-    first_scale_question,
     invitation_mark_opened,
     invitation_resolve,
     response_answers,
@@ -54,7 +53,6 @@ from .services.responses import (
     response_page_save,
     response_submit,
     response_submit_locked,
-    survey_questions,
 )
 from .services.texts import (
     SurveyTexts,

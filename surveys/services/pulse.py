@@ -21,9 +21,10 @@ from customers.models import Contact, TouchPointEvent
 
 from ..constants import DistributionOrigin, Quadrant, ResponseStatus, SurveyKind
 from ..models import Answer, Distribution, PulseSegment, Response, Survey
+from ..selectors.questions import survey_questions
 from ..signals import quadrant_accounts_requested, response_completed
+from .answers import answer_rows, answers_clean
 from .invitations import distribution_create
-from .responses import answer_rows, answers_clean, survey_questions
 
 
 def _day_start(day) -> datetime:

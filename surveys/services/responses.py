@@ -19,17 +19,12 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import TouchPointEvent
 
 from .. import logic
-from ..constants import (
-    SCALE_TYPES,
-    InvitationStatus,
-    QuestionType,
-    ResponseStatus,
-    SurveyStatus,
-)
-from ..models import Answer, Choice, Invitation, Question, Response, Survey
+from ..constants import SCALE_TYPES, InvitationStatus, QuestionType, ResponseStatus, SurveyStatus
+from ..models import Answer, Invitation, Question, Response
+from ..selectors.questions import survey_questions
 from ..signals import response_completed
+from .answers import answer_rows, answers_by_id, answers_clean, answers_validate
 
-TEXT_MAX_LENGTH = 5000
 TOKEN_MAX_LENGTH = 64
 ANSWERABLE_STATUSES = (
     InvitationStatus.PENDING,
@@ -52,79 +47,6 @@ class LinkState(enum.Enum):
     INVALID = "invalid"  # unknown, expired, failed, skipped, draft survey: all look alike
     ANSWERED = "answered"
     CLOSED = "closed"
-
-
-def field_name(question: Question) -> str:
-    """The form field contract: other code posts `q_<question id>`."""
-    return f"q_{question.pk}"
-
-
-# Per process: a survey's question and choice rows, keyed by the survey's id and `updated_at`.
-# Every save or delete of a Question or Choice bumps `Survey.updated_at` (surveys.receivers,
-# and `survey_touch` after bulk writes), so a changed survey misses and is read again; the
-# receivers also drop this process's entry at once. Rows (tuples), not instances, are kept:
-# each request gets its own model instances and cannot leak state into the next.
-_QUESTION_CACHE: dict[int, tuple[Any, list[tuple], list[tuple]]] = {}
-_QUESTION_CACHE_MAX = 256
-_QUESTION_FIELDS = [field.attname for field in Question._meta.concrete_fields]
-_CHOICE_FIELDS = [field.attname for field in Choice._meta.concrete_fields]
-
-
-def survey_questions_forget(survey_id: int | None = None) -> None:
-    """Drop this process's cached questions of one survey (or of all)."""
-    if survey_id is None:
-        _QUESTION_CACHE.clear()
-    else:
-        _QUESTION_CACHE.pop(survey_id, None)
-
-
-def _survey_question_rows(survey: Survey) -> tuple[list[tuple], list[tuple]]:
-    cached = _QUESTION_CACHE.get(survey.pk)
-    if cached is not None and survey.updated_at is not None and cached[0] == survey.updated_at:
-        return cached[1], cached[2]
-    question_rows = list(
-        Question.objects.filter(survey_id=survey.pk)
-        .order_by("page", "position", "id")
-        .values_list(*_QUESTION_FIELDS)
-    )
-    choice_rows = []
-    if question_rows:
-        question_ids = [row[0] for row in question_rows]
-        choice_rows = list(
-            Choice.objects.filter(question_id__in=question_ids)
-            .order_by("position", "id")
-            .values_list(*_CHOICE_FIELDS)
-        )
-    if survey.updated_at is not None:
-        if len(_QUESTION_CACHE) >= _QUESTION_CACHE_MAX:
-            _QUESTION_CACHE.clear()
-        _QUESTION_CACHE[survey.pk] = (survey.updated_at, question_rows, choice_rows)
-    return question_rows, choice_rows
-
-
-def survey_questions(*, survey: Survey) -> list[Question]:
-    """The survey's questions in order, each with its choices loaded (`question.choices.all()`
-    makes no query), as `prefetch_related("choices")` would give them.
-
-    Fresh instances from this process's cached rows while the survey's `updated_at` is the
-    cached one (see `_QUESTION_CACHE`); otherwise two plain queries, the choices by question
-    id without a join (the generic prefetch machinery cost more CPU than the queries)."""
-    question_rows, choice_rows = _survey_question_rows(survey)
-    db = "default"
-    questions = [Question.from_db(db, _QUESTION_FIELDS, row) for row in question_rows]
-    choices: dict[int, list[Choice]] = {question.pk: [] for question in questions}
-    for row in choice_rows:
-        choice = Choice.from_db(db, _CHOICE_FIELDS, row)
-        choices[choice.question_id].append(choice)
-    manager = Question.choices.rel.get_accessor_name()  # "choices"
-    for question in questions:
-        related = question.choices.all()
-        related._result_cache = choices[question.pk]
-        related._prefetch_done = True
-        for choice in related._result_cache:
-            Choice.question.field.set_cached_value(choice, question)
-        question._prefetched_objects_cache = {manager: related}
-    return questions
 
 
 def invitation_state(invitation: Invitation, *, now=None) -> LinkState:
@@ -177,97 +99,6 @@ def invitation_mark_opened(*, invitation: Invitation) -> bool:
     if updated:
         invitation.status, invitation.opened_at = InvitationStatus.OPENED, now
     return bool(updated)
-
-
-def first_scale_question(survey: Survey) -> Question | None:
-    """The scale question a survey opens with, for one-click answers from the email.
-
-    The first question in order, when it is a scale (NPS, rating, effort, CX) without a
-    condition; links to `<invitation.url>?score=<n>` open the form with n chosen.
-    """
-    question = survey.questions.order_by("page", "position", "id").first()
-    if question is None or question.type not in SCALE_TYPES:
-        return None
-    if question.condition_question_id is not None:
-        return None
-    return question
-
-
-def _is_blank(value: Any) -> bool:
-    return logic.is_blank(value)
-
-
-def _clean_value(question: Question, value: Any) -> list[dict]:
-    """Server-side check of one answer; returns the typed columns of its Answer rows."""
-    if question.type in SCALE_TYPES:
-        low, high = question.scale
-        if isinstance(value, bool):
-            raise ValidationError(_("Choose a value on the scale."))
-        try:
-            number = int(value)
-        except (TypeError, ValueError):
-            raise ValidationError(_("Choose a value on the scale.")) from None
-        if not low <= number <= high:
-            raise ValidationError(_("Choose a value on the scale."))
-        return [{"number": number}]
-
-    if question.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE):
-        by_value = {choice.value: choice for choice in question.choices.all()}
-        values = [value] if isinstance(value, str) else list(value)
-        if question.type == QuestionType.SINGLE_CHOICE and len(values) != 1:
-            raise ValidationError(_("Choose one option."))
-        if any(not isinstance(v, str) or v not in by_value for v in values):
-            raise ValidationError(_("Choose one of the options shown."))
-        return [{"choice": by_value[v]} for v in dict.fromkeys(values)]
-
-    if not isinstance(value, str):
-        raise ValidationError(_("Enter text."))
-    if len(value) > TEXT_MAX_LENGTH:
-        raise ValidationError(
-            _("Keep your answer under %(max)d characters.") % {"max": TEXT_MAX_LENGTH}
-        )
-    if "\x00" in value:
-        raise ValidationError(_("The answer contains characters that are not allowed."))
-    return [{"text": value}]
-
-
-def _normalise(answers: Mapping) -> dict[int, Any]:
-    return {getattr(key, "pk", key): value for key, value in answers.items()}
-
-
-def _validate(
-    *, questions: list[Question], answers: dict, checked: list[Question], required: bool
-) -> tuple[list[tuple[Question, dict]], dict[str, list]]:
-    """Rows and errors for the `checked` questions that are shown, given all `answers`."""
-    shown = {question.pk for question in logic.visible_questions(questions, answers)}
-    rows, errors = [], {}
-    for question in checked:
-        if question.pk not in shown:
-            continue  # skipped by its condition: a posted answer is ignored
-        value = answers.get(question.pk)
-        if _is_blank(value):
-            if required and question.required:
-                errors[field_name(question)] = [_("This question needs an answer.")]
-            continue
-        try:
-            rows.extend((question, columns) for columns in _clean_value(question, value))
-        except ValidationError as error:
-            errors[field_name(question)] = error.messages
-    return rows, errors
-
-
-def answers_clean(*, questions: list[Question], answers: Mapping) -> list[tuple[Question, dict]]:
-    """Validate a whole survey's answers keyed by question id; errors are keyed by form field
-    name. Answers to questions skipped by their condition are dropped; shown required
-    questions must be answered."""
-    by_id = {question.pk: question for question in questions}
-    answers = _normalise(answers)
-    if set(answers) - set(by_id):
-        raise ValidationError(_("An answer does not belong to this survey."))
-    rows, errors = _validate(questions=questions, answers=answers, checked=questions, required=True)
-    if errors:
-        raise ValidationError(errors)
-    return rows
 
 
 def response_answers(*, response: Response | None) -> dict[int, Any]:
@@ -361,24 +192,6 @@ def _new_response(invitation: Invitation, *, status: str, language: str, now=Non
     return response
 
 
-def answer_rows(response: Response, rows, *, submitted_at) -> list[Answer]:
-    """Answer rows of `rows` (from answers_clean), copying the response's survey, account,
-    touch point and time so that reports aggregate one table."""
-    return [
-        Answer(
-            response=response,
-            question=question,
-            question_type=question.type,
-            survey_id=response.survey_id,
-            account_id=response.account_id,
-            touch_point_id=response.touch_point_id,
-            submitted_at=submitted_at,
-            **columns,
-        )
-        for question, columns in rows
-    ]
-
-
 @transaction.atomic
 def response_page_save(
     *, invitation: Invitation, page: int, answers: Mapping, language: str, partial: bool = False
@@ -395,12 +208,12 @@ def response_page_save(
         raise ResponseAlreadySubmitted
     questions = survey_questions(survey=invitation.survey)
     on_page = [question for question in questions if question.page == page]
-    posted = _normalise(answers)
+    posted = answers_by_id(answers)
     if set(posted) - {question.pk for question in on_page}:
         raise ValidationError(_("An answer does not belong to this page."))
 
     merged = {**response_answers(response=response), **posted}
-    rows, errors = _validate(
+    rows, errors = answers_validate(
         questions=questions, answers=merged, checked=on_page, required=not partial
     )
     if errors and not partial:
@@ -484,7 +297,7 @@ def _complete(
 
     if questions is None:
         questions = survey_questions(survey=invitation.survey)
-    merged = {**response_answers(response=response), **_normalise(answers)}
+    merged = {**response_answers(response=response), **answers_by_id(answers)}
     rows = answers_clean(questions=questions, answers=merged)
     now = timezone.now()
     if response is None:

@@ -12,7 +12,9 @@ from surveys.logic import (
     visible_questions,
 )
 from surveys.models import Answer, Response
-from surveys.services.responses import answers_clean, response_submit, survey_questions
+from surveys.selectors.questions import survey_questions
+from surveys.services.answers import answers_clean
+from surveys.services.responses import response_submit
 from tests.factories import ChoiceFactory, InvitationFactory, QuestionFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ from django.test import Client
 from insights.selectors import ResultFilter, metric_summary
 from surveys.constants import ConditionOperator, InvitationStatus, QuestionType, ResponseStatus
 from surveys.models import Answer, Response
+from surveys.selectors.questions import first_scale_question
 from surveys.services.responses import (
     ResponseAlreadySubmitted,
-    first_scale_question,
     response_page_save,
     response_submit,
 )

@@ -9,8 +9,8 @@ from django.urls import reverse
 from surveys.constants import QuestionType
 from surveys.models import Choice, Question, Response, Survey
 from surveys.receivers import survey_touch
-from surveys.services import responses
-from surveys.services.responses import survey_questions
+from surveys.selectors import questions
+from surveys.selectors.questions import survey_questions
 from tests.factories import ChoiceFactory, InvitationFactory, QuestionFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,9 +31,9 @@ def _fresh(survey) -> Survey:
 
 def _as_other_process(change):
     """Run `change` while keeping this process's cache entry, as another process would."""
-    saved = dict(responses._QUESTION_CACHE)
+    saved = dict(questions._QUESTION_CACHE)
     change()
-    responses._QUESTION_CACHE.update(saved)
+    questions._QUESTION_CACHE.update(saved)
 
 
 def test_cache_hit_makes_no_queries_and_gives_fresh_instances(survey, django_assert_num_queries):

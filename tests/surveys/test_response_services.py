@@ -4,12 +4,12 @@ from django.utils import timezone
 
 from surveys.constants import InvitationStatus, QuestionType, ResponseStatus
 from surveys.models import Answer, Response, SurveyTranslation
+from surveys.selectors.questions import survey_questions
 from surveys.services.responses import (
     InvitationNotAnswerable,
     ResponseAlreadySubmitted,
     invitation_mark_opened,
     response_submit,
-    survey_questions,
 )
 from surveys.services.texts import survey_source_texts, survey_texts
 from surveys.signals import response_completed

@@ -15,7 +15,7 @@ from django.utils.crypto import salted_hmac
 from customers.constants import RTL_LANGUAGES
 
 from ...models import Invitation, Survey
-from ..responses import first_scale_question
+from ...selectors.questions import first_scale_question
 from ..texts import SurveyTexts, invitation_piping, survey_texts
 
 
