@@ -25,7 +25,7 @@ from .decorators import (
 from .forms import SurveyResponseForm
 from .models import Survey
 from .selectors.questions import survey_questions
-from .services.pulse import open_response_submit
+from .services.responses import open_response_submit
 from .services.texts import survey_texts
 
 security_logger = logging.getLogger("surveys.security")

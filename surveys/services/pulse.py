@@ -1,4 +1,4 @@
-"""Potential patterns: pulse surveys to a chosen segment or sample, and the anonymous open link.
+"""Potential patterns: pulse surveys to a chosen segment or a sample of it.
 
 Quadrants of the customer matrix are computed by `insights` (billed revenue and satisfaction),
 which `surveys` must not import. The segment asks for them through the signal
@@ -8,7 +8,6 @@ audience than chosen.
 """
 
 import random
-from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
@@ -19,11 +18,9 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Contact, TouchPointEvent
 
-from ..constants import DistributionOrigin, Quadrant, ResponseStatus, SurveyKind
-from ..models import Answer, Distribution, PulseSegment, Response, Survey
-from ..selectors.questions import survey_questions
-from ..signals import quadrant_accounts_requested, response_completed
-from .answers import answer_rows, answers_clean
+from ..constants import DistributionOrigin, Quadrant, SurveyKind
+from ..models import Distribution, PulseSegment, Survey
+from ..signals import quadrant_accounts_requested
 from .invitations import distribution_create
 
 
@@ -117,32 +114,3 @@ def pulse_send(*, survey: Survey, segment: PulseSegment, created_by=None) -> Dis
         created_by=created_by,
         origin=DistributionOrigin.PULSE,
     )
-
-
-# ------------------------------------------------------------------ anonymous open link
-
-
-@transaction.atomic
-def open_response_submit(*, survey: Survey, answers: Mapping, language: str) -> Response:
-    """Store an anonymous response (no invitation, contact or account) to a live open link.
-
-    The once-per-browser guard is the view's job: an open link has no ledger row to lock.
-    """
-    survey = Survey.objects.get(pk=survey.pk)  # the state now, not when the page was shown
-    if not (survey.is_live and survey.open_link_enabled):
-        raise ValidationError(_("This survey is not open."), code="not_open")
-    rows = answers_clean(questions=survey_questions(survey=survey), answers=answers)
-    now = timezone.now()
-    response = Response(
-        survey=survey,
-        touch_point_id=survey.touch_point_id,
-        status=ResponseStatus.COMPLETED,
-        language=language,
-        submitted_at=now,
-        attributes={"channel": "open_link"},
-    )
-    response.full_clean()
-    response.save()
-    Answer.objects.bulk_create(answer_rows(response, rows, submitted_at=now))
-    transaction.on_commit(lambda: response_completed.send(sender=Response, response=response))
-    return response

@@ -1,4 +1,5 @@
-"""Answering a personal survey link: resolve the token, mark it opened, store the response.
+"""Storing answers: a personal link's response (resolve the token, mark it opened, save pages,
+submit) and, at the end, the anonymous open link's.
 
 A response is stored as soon as the respondent finishes the first page of a multi-page survey:
 status `in_progress`, answers with `submitted_at` NULL (metrics count submitted answers only).
@@ -20,7 +21,7 @@ from customers.models import TouchPointEvent
 
 from .. import logic
 from ..constants import SCALE_TYPES, InvitationStatus, QuestionType, ResponseStatus, SurveyStatus
-from ..models import Answer, Invitation, Question, Response
+from ..models import Answer, Invitation, Question, Response, Survey
 from ..selectors.questions import survey_questions
 from ..signals import response_completed
 from .answers import answer_rows, answers_by_id, answers_clean, answers_validate
@@ -329,5 +330,34 @@ def _complete(
     invitation.status = InvitationStatus.COMPLETED
     invitation.completed_at = now
     invitation.save(update_fields=["status", "completed_at"])
+    transaction.on_commit(lambda: response_completed.send(sender=Response, response=response))
+    return response
+
+
+# ------------------------------------------------------------------ the anonymous open link
+
+
+@transaction.atomic
+def open_response_submit(*, survey: Survey, answers: Mapping, language: str) -> Response:
+    """Store an anonymous response (no invitation, contact or account) to a live open link.
+
+    The once-per-browser guard is the view's job: an open link has no ledger row to lock.
+    """
+    survey = Survey.objects.get(pk=survey.pk)  # the state now, not when the page was shown
+    if not (survey.is_live and survey.open_link_enabled):
+        raise ValidationError(_("This survey is not open."), code="not_open")
+    rows = answers_clean(questions=survey_questions(survey=survey), answers=answers)
+    now = timezone.now()
+    response = Response(
+        survey=survey,
+        touch_point_id=survey.touch_point_id,
+        status=ResponseStatus.COMPLETED,
+        language=language,
+        submitted_at=now,
+        attributes={"channel": "open_link"},
+    )
+    response.full_clean()
+    response.save()
+    Answer.objects.bulk_create(answer_rows(response, rows, submitted_at=now))
     transaction.on_commit(lambda: response_completed.send(sender=Response, response=response))
     return response
