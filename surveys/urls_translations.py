@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_translations as views
+from .views import translations as views
 
 app_name = "translations"
 

@@ -1,5 +1,5 @@
 """Multi-page surveys in a browser: resuming on another device, skip logic both ways, and
-the language switcher. Contract (surveys/views.py): a page posts `page` and `nav`; GET
+the language switcher. Contract (surveys/views/respond.py): a page posts `page` and `nav`; GET
 without `?page=` opens the page where the respondent left off; `?lang=` switches language."""
 
 import pytest

@@ -120,8 +120,8 @@ def test_a_closed_survey_open_link_is_410_and_stores_nothing(client, method, sur
 
 
 def test_a_survey_closed_while_the_form_was_open_refuses_the_answer(client, survey, monkeypatch):
-    from surveys import views_open
     from surveys.models import Survey
+    from surveys.views import open_link as views_open
 
     real = views_open.survey_questions
 

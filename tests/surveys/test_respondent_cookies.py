@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from surveys.constants import InvitationStatus, QuestionType, SurveyStatus
 from surveys.models import Invitation, Response, SurveyTranslation
 from surveys.services.responses import InvitationNotAnswerable, response_submit
-from surveys.views import ANSWERED_COOKIE, LANGUAGE_COOKIE
+from surveys.views.cookies import ANSWERED_COOKIE, LANGUAGE_COOKIE
 from tests.factories import ContactFactory, InvitationFactory, QuestionFactory, SurveyFactory
 
 pytestmark = pytest.mark.django_db

@@ -48,7 +48,7 @@ def _one_click_scale(invitation: Invitation, texts, question) -> dict | None:
 
 
 def unsubscribe_url(invitation: Invitation) -> str:
-    """The opt-out page of this link (surveys.views_optout); every email must carry it."""
+    """The opt-out page of this link (surveys.views.optout); every email must carry it."""
     return f"{settings.SITE_URL}/s/{invitation.token}/unsubscribe/"
 
 

@@ -1,4 +1,7 @@
-"""Protections shared by the public answering pages."""
+"""What every public page shares: strict headers, the renderer, the per-IP limiter.
+
+The answering pages (respond, open_link, optout) and the staff preview use these.
+"""
 
 import functools
 import time
@@ -8,6 +11,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.http import urlencode
 
 # Self only and no inline script; form posts go back to us; nobody may frame the page.
 CONTENT_SECURITY_POLICY = (
@@ -85,3 +89,22 @@ def token_guesses_exceeded(request) -> bool:
 def token_guess_record(request) -> int:
     """Count one failed lookup for this IP in this minute."""
     return per_minute_count(_guess_key(request))
+
+
+def language_links(codes: list[str], current: str, param: str, extra: dict) -> list[dict]:
+    """The language switcher: one link per language (none for a single language)."""
+    if len(codes) < 2:
+        return []
+    links = []
+    for code in codes:
+        info = translation.get_language_info(code)
+        links.append(
+            {
+                "code": code,
+                "name": info["name_local"],
+                "bidi": info["bidi"],
+                "url": "?" + urlencode({param: code, **extra}),
+                "current": code == current,
+            }
+        )
+    return links

@@ -15,14 +15,14 @@ from django.views.decorators.http import require_http_methods
 
 from customers.services import contact_opt_out
 
-from .decorators import (
+from ..services.optout import invitation_for_optout
+from .public import (
     client_ip,
     public_page,
     public_page_headers,
     token_guess_record,
     token_guesses_exceeded,
 )
-from .services.optout import invitation_for_optout
 
 security_logger = logging.getLogger("surveys.security")
 logger = logging.getLogger(__name__)

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from customers.constants import RTL_LANGUAGES
 
-from .models import Survey
-from .services.translations import (
+from ..models import Survey
+from ..services.translations import (
     EXPORT_FORMATS,
     IMPORT_MAX_BYTES,
     TranslationRow,

@@ -14,19 +14,19 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from .constants import SurveyStatus
-from .decorators import (
+from ..constants import SurveyStatus
+from ..forms import SurveyResponseForm
+from ..models import Survey
+from ..selectors.questions import survey_questions
+from ..services.responses import open_response_submit
+from ..services.texts import survey_language_codes, survey_texts
+from .public import (
     client_ip,
     per_minute_count,
     per_minute_key,
     public_page,
     public_page_headers,
 )
-from .forms import SurveyResponseForm
-from .models import Survey
-from .selectors.questions import survey_questions
-from .services.responses import open_response_submit
-from .services.texts import survey_texts
 
 security_logger = logging.getLogger("surveys.security")
 
@@ -78,9 +78,7 @@ def _submit_count(request: HttpRequest) -> int:
 
 def _language(request: HttpRequest, survey: Survey) -> str:
     """`?lang=` if offered, else the browser's language if offered, else the default."""
-    supported = dict(settings.LANGUAGES)
-    codes = [survey.default_language, *(survey.languages or [])]
-    offered = [c for c in dict.fromkeys(codes) if isinstance(c, str) and c in supported]
+    offered = survey_language_codes(survey)
     requested = request.GET.get("lang", "")
     if requested in offered:
         return requested
