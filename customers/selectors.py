@@ -1,11 +1,19 @@
-"""Reads of customer data: every list starts from the caller's visible accounts."""
+"""Reads of customer data: every list starts from the caller's visible accounts.
 
+The lookups at the end are the one place where a key sent by a caller (an API field, a CSV
+cell) is matched to an account, a contact or a touch point; every API and import uses them.
+"""
+
+import logging
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery
+from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from .models import Account, AccountRevenue, Contact, TouchPoint, VerticalMarket
+
+MAX_ID = 2**63 - 1  # the largest primary key the database holds
+security_log = logging.getLogger("cem.security")
 
 
 def user_sees_all_accounts(user) -> bool:
@@ -61,3 +69,74 @@ def touch_point_list() -> QuerySet[TouchPoint]:
 
 def vertical_market_list() -> QuerySet[VerticalMarket]:
     return VerticalMarket.objects.order_by("name")
+
+
+# ------------------------------------------------------------------ lookups by key
+
+
+def key_as_id(key: int | str) -> int | None:
+    """The primary key `key` can name: an int, or a string of ASCII digits, from 1 to MAX_ID."""
+    if isinstance(key, str) and key.isascii() and key.isdigit() and len(key) <= 19:
+        key = int(key)
+    if isinstance(key, bool) or not isinstance(key, int):
+        return None
+    return key if 1 <= key <= MAX_ID else None
+
+
+def _unmatchable(key: int | str) -> bool:
+    # No stored value holds a NUL, and PostgreSQL refuses one in a query: answer None early.
+    return isinstance(key, str) and "\x00" in key
+
+
+def account_lookup(*, key: int | str, user) -> Account | None:
+    """The account `key` names among the accounts `user` may see, or None.
+
+    An int is an id. A string is an external id or, when no visible account has that external
+    id and the string is all digits, an id. An account the user may not see is None, exactly
+    like an unknown one, and the attempt is logged (`cem.security`).
+    """
+    if _unmatchable(key):
+        return None
+    visible = Account.objects.visible_to(user)
+    account = visible.filter(external_id=key).first() if isinstance(key, str) else None
+    pk = key_as_id(key)
+    if account is None and pk is not None:
+        account = visible.filter(pk=pk).first()
+    if account is None:
+        elsewhere = Q(external_id=key) if isinstance(key, str) else Q(pk__in=[])
+        if pk is not None:
+            elsewhere |= Q(pk=pk)
+        if Account.objects.filter(elsewhere).exists():  # asked only when refused
+            security_log.warning(
+                "Out-of-scope account %r looked up by user %s", str(key)[:100], user.pk
+            )
+    return account
+
+
+def contact_lookup(*, account: Account, key: int | str) -> Contact | None:
+    """A contact of `account`, or None: a string with "@" is an email (the exact address,
+    else case-insensitively the oldest contact); otherwise `key` is an id."""
+    if _unmatchable(key):
+        return None
+    contacts = Contact.objects.filter(account=account)
+    if isinstance(key, str) and "@" in key:
+        return (
+            contacts.filter(email=key).first()
+            or contacts.filter(email__iexact=key).order_by("pk").first()
+        )
+    pk = key_as_id(key)
+    return contacts.filter(pk=pk).first() if pk is not None else None
+
+
+def touch_point_lookup(*, key: int | str, active_only: bool = False) -> TouchPoint | None:
+    """The touch point `key` names, or None: a string is a code or, when no touch point has
+    that code and the string is all digits, an id; an int is an id. `active_only` for new
+    facts (events): a retired touch point still has its results, but takes no new events."""
+    if _unmatchable(key):
+        return None
+    touch_points = TouchPoint.objects.filter(is_active=True) if active_only else TouchPoint.objects
+    touch_point = touch_points.filter(code=key).first() if isinstance(key, str) else None
+    pk = key_as_id(key)
+    if touch_point is None and pk is not None:
+        touch_point = touch_points.filter(pk=pk).first()
+    return touch_point

@@ -2,8 +2,7 @@ import django_filters
 from django import forms
 
 from ..models import Account, Contact, TouchPoint
-
-MAX_ID = 2**63 - 1
+from ..selectors import MAX_ID
 
 
 class IdFilter(django_filters.NumberFilter):

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Account, AccountRevenue, Contact, TouchPoint, VerticalMarket
+from ..selectors import account_lookup, key_as_id
 
 MAX_TEAM_SIZE = 100
 
@@ -95,10 +96,40 @@ class AccountRevenueSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class VisibleAccountField(serializers.PrimaryKeyRelatedField):
+    """An account the caller may see, by id (or by external id), matched by
+    `customers.selectors.account_lookup`; shown as its id."""
+
+    default_error_messages = {
+        "does_not_exist": _("Unknown account."),
+        "incorrect_type": _("Unknown account."),
+    }
+
+    def _user(self):
+        request = self.context.get("request")
+        return request.user if request is not None else None
+
+    def get_queryset(self):
+        user = self._user()
+        return Account.objects.visible_to(user) if user is not None else Account.objects.none()
+
+    def to_internal_value(self, data):
+        if isinstance(data, float) and data.is_integer():
+            data = int(data)
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        key = data
+        if isinstance(data, str) and key_as_id(data) is not None:
+            key = key_as_id(data)  # this field is an id: digits name an id, not an external id
+        user = self._user()
+        account = account_lookup(key=key, user=user) if user is not None else None
+        if account is None:
+            self.fail("does_not_exist", pk_value=data)
+        return account
+
+
 class ContactSerializer(serializers.ModelSerializer):
-    account = serializers.PrimaryKeyRelatedField(
-        queryset=Account.objects.none(), help_text=_("Id of one of your accounts.")
-    )
+    account = VisibleAccountField(help_text=_("Id (or external id) of one of your accounts."))
 
     class Meta:
         model = Contact
@@ -115,14 +146,6 @@ class ContactSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["id", "opted_out_at", "created_at"]
-
-    def get_fields(self):
-        fields = super().get_fields()
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            # A contact can only be bound to an account the caller may see.
-            fields["account"].queryset = Account.objects.visible_to(request.user)
-        return fields
 
 
 class TouchPointSerializer(serializers.ModelSerializer):

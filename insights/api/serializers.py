@@ -1,16 +1,10 @@
-import logging
-
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from customers.models import Account, TouchPoint
+from customers.selectors import MAX_ID, account_lookup, touch_point_lookup
 from surveys.models import Survey
 
 from ..selectors.aggregates import ResultFilter, result_filter_for
-
-MAX_ID = 2**63 - 1
-security_log = logging.getLogger("cem.security")
 
 
 class MetricsInputSerializer(serializers.Serializer):
@@ -38,26 +32,17 @@ class MetricsInputSerializer(serializers.Serializer):
         return value
 
     def validate_touch_point(self, value: str) -> int:
-        lookup = Q(code=value)
-        if value.isascii() and value.isdigit() and int(value) <= MAX_ID:
-            lookup |= Q(pk=int(value))
-        touch_point_id = (
-            TouchPoint.objects.filter(lookup).order_by("pk").values_list("pk", flat=True).first()
-        )
-        if touch_point_id is None:
+        touch_point = touch_point_lookup(key=value)
+        if touch_point is None:
             raise serializers.ValidationError(_("Unknown touch point."))
-        return touch_point_id
+        return touch_point.pk
 
     def validate_account(self, value: int) -> int:
         # An account the caller may not see is reported exactly like one that does not exist.
-        user = self.context["request"].user
-        if not Account.objects.visible_to(user).filter(pk=value).exists():
-            if Account.objects.filter(pk=value).exists():
-                security_log.warning(
-                    "Out-of-scope metrics for account %s requested by user %s", value, user.pk
-                )
+        account = account_lookup(key=value, user=self.context["request"].user)
+        if account is None:
             raise serializers.ValidationError(_("Unknown account."))
-        return value
+        return account.pk
 
     def validate(self, attrs: dict) -> dict:
         since, until = attrs.get("since"), attrs.get("until")

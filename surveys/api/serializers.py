@@ -1,19 +1,16 @@
 """Read-only shapes of survey definitions and responses; the input shape of touch-point events."""
 
-import logging
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.constants import Language
-from customers.models import Account, Contact, TouchPoint, TouchPointEvent
+from customers.models import Account, TouchPoint, TouchPointEvent
+from customers.selectors import account_lookup, contact_lookup, touch_point_lookup
 
 from ..constants import CHOICE_TYPES, QuestionType
 from ..models import Choice, Invitation, Question, Response, Survey
-
-security_log = logging.getLogger("cem.security")
 
 
 def enum_ref(component: str) -> dict:
@@ -182,7 +179,7 @@ class EventInputSerializer(serializers.Serializer):
     account = serializers.CharField(
         max_length=100, help_text=_("External id (or id) of one of your accounts.")
     )
-    touch_point = serializers.SlugField(max_length=40, help_text=_("Touch-point code."))
+    touch_point = serializers.SlugField(max_length=40, help_text=_("Touch-point code (or id)."))
     external_id = serializers.CharField(
         max_length=120, help_text=_("The transaction's id in the source system; replays are safe.")
     )
@@ -208,7 +205,7 @@ class EventInputSerializer(serializers.Serializer):
         user = self.context["request"].user
         cache = self.context.setdefault("accounts", {})
         if value not in cache:
-            cache[value] = _account_lookup(user, value)
+            cache[value] = account_lookup(key=value, user=user)
         if cache[value] is None:
             raise serializers.ValidationError(_("Unknown account."))
         return cache[value]
@@ -216,46 +213,17 @@ class EventInputSerializer(serializers.Serializer):
     def validate_touch_point(self, value: str) -> TouchPoint:
         cache = self.context.setdefault("touch_points", {})
         if value not in cache:
-            cache[value] = TouchPoint.objects.filter(code=value, is_active=True).first()
+            cache[value] = touch_point_lookup(key=value, active_only=True)
         if cache[value] is None:
             raise serializers.ValidationError(_("Unknown touch point."))
         return cache[value]
 
     def validate(self, attrs: dict) -> dict:
-        contact = _contact_lookup(attrs["account"], attrs["contact"])
+        contact = contact_lookup(account=attrs["account"], key=attrs["contact"])
         if contact is None:
             raise serializers.ValidationError({"contact": [_("Unknown contact.")]})
         attrs["contact"] = contact
         return attrs
-
-
-def _account_lookup(user, value: str) -> Account | None:
-    visible = Account.objects.visible_to(user)
-    account = visible.filter(external_id=value).first()
-    if account is None and value.isascii() and value.isdigit() and len(value) < 19:
-        account = visible.filter(pk=int(value)).first()
-    if account is None and (
-        Account.objects.filter(external_id=value).exists()
-        or (value.isascii() and value.isdigit() and len(value) < 19
-            and Account.objects.filter(pk=int(value)).exists())
-    ):  # fmt: skip
-        security_log.warning(
-            "Out-of-scope account %r in an event posted by user %s", value[:100], user.pk
-        )
-    return account
-
-
-def _contact_lookup(account: Account, value: str) -> Contact | None:
-    """A contact of that account, by email (case-insensitive) or by id."""
-    contacts = Contact.objects.filter(account=account)
-    if "@" in value:
-        return (
-            contacts.filter(email=value).first()
-            or contacts.filter(email__iexact=value).order_by("pk").first()
-        )
-    if value.isascii() and value.isdigit() and len(value) < 19:
-        return contacts.filter(pk=int(value)).first()
-    return None
 
 
 class EventInvitationSerializer(serializers.ModelSerializer):

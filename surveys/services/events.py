@@ -26,6 +26,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Account, Contact, TouchPoint, TouchPointEvent
+from customers.selectors import account_lookup, contact_lookup, touch_point_lookup
 
 from ..constants import DistributionOrigin, SurveyKind
 from ..models import Distribution, Invitation, Survey
@@ -264,7 +265,6 @@ def events_import_csv(*, data: bytes, user) -> CsvImportReport:
         report.error = _("Missing columns: %(columns)s.") % {"columns": ", ".join(missing)}
         return report
     reader.fieldnames = columns
-    accounts = Account.objects.visible_to(user)
     touch_points: dict[str, TouchPoint | None] = {}
     previous_end = 1  # the header
     for number, row in enumerate(reader):
@@ -272,11 +272,11 @@ def events_import_csv(*, data: bytes, user) -> CsvImportReport:
         if number >= CSV_MAX_ROWS:
             report.error = _("Only the first %(n)d rows were read.") % {"n": CSV_MAX_ROWS}
             break
-        report.rows.append(_csv_row(row, line, accounts, touch_points))
+        report.rows.append(_csv_row(row, line, user, touch_points))
     return report
 
 
-def _csv_row(row: dict, line: int, accounts, touch_points: dict) -> CsvRowResult:
+def _csv_row(row: dict, line: int, user, touch_points: dict) -> CsvRowResult:
     if None in row:  # more cells than columns
         return CsvRowResult(line, "error", [_("The row has more cells than the header.")])
     values = {key: (value or "").strip() for key, value in row.items()}
@@ -285,19 +285,15 @@ def _csv_row(row: dict, line: int, accounts, touch_points: dict) -> CsvRowResult
     messages = [f"{name}: " + _("required") for name in CSV_REQUIRED_COLUMNS if not values[name]]
     if messages:
         return CsvRowResult(line, "error", messages)
-    account = accounts.filter(external_id=values["account_external_id"]).first()
+    account = account_lookup(key=values["account_external_id"], user=user)
     if account is None:
         return CsvRowResult(line, "error", ["account_external_id: " + _("Unknown account.")])
-    contact = (
-        Contact.objects.filter(account=account, email__iexact=values["contact_email"])
-        .order_by("pk")
-        .first()
-    )
+    contact = contact_lookup(account=account, key=values["contact_email"])
     if contact is None:
         return CsvRowResult(line, "error", ["contact_email: " + _("Unknown contact.")])
     code = values["touch_point"]
     if code not in touch_points:
-        touch_points[code] = TouchPoint.objects.filter(code=code, is_active=True).first()
+        touch_points[code] = touch_point_lookup(key=code, active_only=True)
     if touch_points[code] is None:
         return CsvRowResult(line, "error", ["touch_point: " + _("Unknown touch point.")])
     occurred_at = parse_datetime(values["occurred_at"])
