@@ -116,11 +116,13 @@ def test_a_long_report_numbers_its_pages_and_repeats_the_table_header_on_each():
         assert "Owner" in text  # the table's header row, repeated
 
 
-def test_a_persian_report_runs_right_to_left():
+def test_a_persian_report_runs_right_to_left_in_a_tagged_pdf_in_persian():
     pdf = table_report(language="fa", title="برنامهٔ اقدام")
     reader = PdfReader(io.BytesIO(pdf))
 
-    assert reader.trailer["/Root"]["/Lang"] == "fa"
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "fa"
+    assert root["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in root  # for screen readers
     page = reader.pages[1]
     width = float(page.mediabox.width)
     positions = []
