@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: demo test lint format bench install chromium clean-demo
+.PHONY: demo test lint format bench install chromium fonts clean-demo
 
 install: $(STAMP)
 
@@ -28,6 +28,16 @@ chromium:
 			>/dev/null) || echo "warning: could not install chromium; browser tests will skip"; \
 	else echo "warning: chromium is not installed and this is not root; browser tests will skip"; \
 	fi
+
+# The PDF reports' fonts are vendored in static/fonts (nothing to install for demo or test).
+# This rebuilds their Chinese subset from Debian's fonts-noto-cjk, installed when root.
+fonts: install
+	@if [ ! -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian fonts-noto-cjk ..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk \
+			>/dev/null; \
+	fi
+	$(BIN)/python scripts/build_report_fonts.py
 
 demo: install
 	@scripts/demo.sh
@@ -49,6 +59,7 @@ bench: install
 	$(BIN)/python bench/metrics_scale.py
 	$(BIN)/python bench/submit_load.py
 	$(BIN)/python bench/wave_send.py
+	$(BIN)/python bench/pdf.py
 
 clean-demo:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -226,6 +226,10 @@ CEM_ACCOUNT_WINDOW_DAYS = env.int("CEM_ACCOUNT_WINDOW_DAYS", default=30)
 # A queued or in-flight send is left to its task this long before the dispatcher treats it as
 # lost: longer than CELERY_TASK_TIME_LIMIT and the longest retry backoff (tests shorten it).
 CEM_SEND_LEASE_SECONDS = env.int("CEM_SEND_LEASE_SECONDS", default=660)
+# A PDF report renders in a child process killed after this many seconds or when it needs
+# this many MB of address space beyond what it inherits (insights.reports).
+CEM_REPORT_TIMEOUT_SECONDS = env.float("CEM_REPORT_TIMEOUT_SECONDS", default=30.0)
+CEM_REPORT_MEMORY_MB = env.int("CEM_REPORT_MEMORY_MB", default=1024)
 
 # ------------------------------------------------------------------ forms, API
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -18,8 +18,6 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # The fixes for the url_fetcher bypasses (attachments, redirects, `stylesheets=`) are all in 70.
 MIN_WEASYPRINT = (70, 0)
-DEFAULT_TIMEOUT_SECONDS = 30.0
-DEFAULT_MEMORY_MB = 1024
 
 
 def _check_version(version: str) -> None:
@@ -85,9 +83,9 @@ def render_report_pdf(
     if language not in dict(settings.LANGUAGES):
         raise ValueError(f"unknown report language {language!r}")
     if timeout is None:
-        timeout = getattr(settings, "CEM_REPORT_TIMEOUT_SECONDS", DEFAULT_TIMEOUT_SECONDS)
+        timeout = settings.CEM_REPORT_TIMEOUT_SECONDS
     if memory_mb is None:
-        memory_mb = getattr(settings, "CEM_REPORT_MEMORY_MB", DEFAULT_MEMORY_MB)
+        memory_mb = settings.CEM_REPORT_MEMORY_MB
     with translation.override(language):
         html = render_to_string(
             template_name,
