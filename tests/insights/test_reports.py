@@ -136,6 +136,46 @@ def test_a_persian_report_runs_right_to_left_in_a_tagged_pdf_in_persian():
     assert positions and min(positions) > width / 2
 
 
+PERSIAN_CHART = mark_safe(
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 200 40" width="200" height="40">'
+    '<text x="190" y="25" font-family="Vazirmatn" font-size="12" text-anchor="end">'
+    "موج پنجم</text></svg>"
+)
+
+
+def chart_report(chart, language="en"):
+    return render_report_pdf(
+        "reports_test/chart.html", {"title": "Chart", "chart": chart}, language=language
+    )
+
+
+def test_a_persian_chart_label_is_drawn_in_joined_forms():
+    from insights.charts.pdf import visual_text
+
+    text = pdf_text(chart_report(PERSIAN_CHART))[1]
+
+    # WeasyPrint draws SVG text glyph by glyph: unless pdf_chart pre-shapes it, each letter
+    # comes out in its isolated form.
+    joined = sorted(visual_text("موج پنجم").replace(" ", ""))
+    assert sorted(char for char in text if "\ufb50" <= char <= "\ufeff") == joined
+
+
+def test_pdf_chart_prepares_a_chart_once():
+    from insights.charts import for_weasyprint
+    from insights.templatetags.reports import pdf_chart
+
+    prepared = for_weasyprint(PERSIAN_CHART)
+
+    assert pdf_chart(PERSIAN_CHART) == prepared
+    assert pdf_chart(prepared) == prepared  # a second pass would reverse the labels again
+
+
+def test_chart_markup_not_marked_safe_is_shown_escaped_not_drawn():
+    text = pdf_text(chart_report("".join(CHART)))[1]  # a plain str
+
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in text
+
+
 def test_a_chinese_report_is_tagged_chinese_and_keeps_its_text():
     pdf = table_report(language="zh-hans", title="客户行动计划")
 
