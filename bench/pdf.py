@@ -263,6 +263,13 @@ def main() -> None:
     from insights.reports.pdf import _page_of_pages_css, _write_pdf
 
     print(f"load average at start: {os.getloadavg()[0]:.2f}")
+    started = time.perf_counter()
+    first = report_context("en")[1]
+    render_report_pdf("insights/reports/sample.html", first, language="en")
+    print(
+        "first call in this process (imports WeasyPrint and matplotlib, compiles templates): "
+        f"{(time.perf_counter() - started) * 1000:.0f} ms"
+    )
     print("median wall / CPU ms; in-process = WeasyPrint alone, without the forked child")
     print(
         f"{'lang':8} {'charts':16} {'pages':>5} {'KB':>5} {'template':>9} "
