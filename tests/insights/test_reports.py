@@ -4,13 +4,16 @@ Text is read back with pypdf. The fetcher tests point every kind of reference at
 server on 127.0.0.1 that counts its requests: it must see none.
 """
 
+import base64
 import copy
 import http.server
 import io
 import os
+import struct
 import tempfile
 import threading
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -368,9 +371,31 @@ def test_a_huge_box_renders_or_fails_within_the_timeout():
     assert time.monotonic() - started < 8
 
 
+def blank_png(width: int, height: int) -> bytes:
+    """A black RGB PNG: a few hundred kB that decode to width * height * 3 bytes."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    compressor = zlib.compressobj(9)
+    row = bytes(1 + 3 * width)
+    idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+
+
 def test_a_report_over_its_memory_budget_fails_with_a_clear_error():
+    # The image decodes to 75 MB: a fresh allocation, whatever free heap the child inherited.
+    image = base64.b64encode(blank_png(5000, 5000)).decode()
+    body = f'<img alt="" style="width:20mm" src="data:image/png;base64,{image}">'
+
     with pytest.raises(ReportRenderError, match="memory"):
-        hostile_report_with_limits("<p>lorem ipsum</p>" * 2000, timeout=20, memory_mb=32)
+        hostile_report_with_limits(body, timeout=20, memory_mb=48)
+    assert hostile_report_with_limits(body, timeout=20).startswith(b"%PDF-")  # the default fits
 
 
 def hostile_report_with_limits(body, **limits):
