@@ -2,7 +2,7 @@
 
 from django import forms
 from django.contrib.admin import ModelAdmin, action, helpers
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -13,7 +13,10 @@ from customers.models import Contact
 
 from ..models import Survey
 from ..services.invitations import distribution_create
-from .common import send_created
+from .common import BACK, send_confirm, send_step
+
+# The step-one form's submit button; the preview posts it again with its own.
+APPLY = "apply"
 
 
 class ChooseSurveyForm(forms.Form):
@@ -34,19 +37,8 @@ def send_survey(
 ) -> HttpResponse | None:
     if not request.user.has_perm("surveys.add_distribution"):
         raise PermissionDenied
-    form = ChooseSurveyForm(request.POST if "apply" in request.POST else None)
-    if form.is_bound and form.is_valid():
-        try:
-            distribution = distribution_create(
-                survey=form.cleaned_data["survey"],
-                contacts=queryset,
-                name=form.cleaned_data["name"] or None,
-                created_by=request.user,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return send_created(model_admin, request, distribution)
+    step = send_step(request) if APPLY in request.POST else "choose"
+    form = ChooseSurveyForm(request.POST if step != "choose" or BACK in request.POST else None)
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.opts,
@@ -56,6 +48,28 @@ def send_survey(
         "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         "media": model_admin.media + form.media,
     }
+    if step != "choose" and form.is_valid():
+        contacts = list(queryset.select_related("account"))
+        survey = form.cleaned_data["survey"]
+        return send_confirm(
+            model_admin,
+            request,
+            survey=survey,
+            contacts=contacts,
+            form=form,
+            context=context,
+            hidden=[
+                ("action", "send_survey"),
+                (APPLY, "1"),
+                *((helpers.ACTION_CHECKBOX_NAME, str(c.pk)) for c in contacts),
+            ],
+            send=lambda: distribution_create(
+                survey=survey,
+                contacts=contacts,
+                name=form.cleaned_data["name"] or None,
+                created_by=request.user,
+            ),
+        )
     return TemplateResponse(request, "admin/customers/contact/send_survey.html", context)
 
 

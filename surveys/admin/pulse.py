@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ..constants import SurveyKind
 from ..models import Inquiry, PulseSegment, Survey
-from ..services.pulse import pulse_send, segment_matched_count
-from .common import send_created
+from ..services.pulse import pulse_send, segment_contacts, segment_matched_count
+from .common import send_confirm, send_step
 
 
 class PulseSendForm(forms.Form):
@@ -93,15 +93,6 @@ class PulseSegmentAdmin(admin.ModelAdmin):
             matched = segment_matched_count(segment=segment)
         except ValidationError as exc:
             error = " ".join(exc.messages)
-        if request.method == "POST" and form.is_valid():
-            try:
-                distribution = pulse_send(
-                    survey=form.cleaned_data["survey"], segment=segment, created_by=request.user
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                return send_created(self, request, distribution)
         sample = None
         if matched is not None:
             sample = min(matched, segment.sample_size) if segment.sample_size else matched
@@ -116,6 +107,23 @@ class PulseSegmentAdmin(admin.ModelAdmin):
             "segment_error": error,
             "media": self.media + form.media,
         }
+        if send_step(request) != "choose" and form.is_valid() and not error:
+            survey = form.cleaned_data["survey"]
+            contacts = segment_contacts(segment=segment)
+            if not contacts:
+                form.add_error(None, _("No contact matches this segment."))
+            else:
+                return send_confirm(
+                    self,
+                    request,
+                    survey=survey,
+                    contacts=contacts,
+                    form=form,
+                    context=context,
+                    send=lambda: pulse_send(
+                        survey=survey, segment=segment, created_by=request.user
+                    ),
+                )
         return TemplateResponse(request, "admin/surveys/pulsesegment/send_pulse.html", context)
 
 

@@ -20,7 +20,7 @@ from ..models import Survey, SurveyTranslation
 from ..selectors.invitations import send_audience, survey_send_progress
 from ..services.invitations import distribution_create
 from ..services.templates import SURVEY_TEMPLATES, survey_create_from_template
-from .common import preview_url, progress_table, send_created
+from .common import preview_url, progress_table, send_confirm, send_step
 from .pulse import InquiryInline
 from .questions import QuestionInline
 
@@ -183,25 +183,6 @@ class SurveyAdmin(admin.ModelAdmin):
         ):
             raise PermissionDenied
         form = SendSurveyForm(request.POST or None, user=request.user)
-        if request.method == "POST" and form.is_valid():
-            contacts = send_audience(
-                user=request.user,
-                vertical_markets=form.cleaned_data["vertical_markets"],
-                accounts=form.cleaned_data["accounts"],
-                contacts=form.cleaned_data["contacts"],
-                key_contacts_only=form.cleaned_data["key_contacts_only"],
-            )
-            try:
-                distribution = distribution_create(
-                    survey=survey,
-                    contacts=contacts,
-                    name=form.cleaned_data["name"] or None,
-                    created_by=request.user,
-                )
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                return send_created(self, request, distribution)
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -210,6 +191,35 @@ class SurveyAdmin(admin.ModelAdmin):
             "form": form,
             "media": self.media + form.media,
         }
+        if send_step(request) != "choose" and form.is_valid():
+            contacts = list(
+                send_audience(
+                    user=request.user,
+                    vertical_markets=form.cleaned_data["vertical_markets"],
+                    accounts=form.cleaned_data["accounts"],
+                    contacts=form.cleaned_data["contacts"],
+                    key_contacts_only=form.cleaned_data["key_contacts_only"],
+                )
+            )
+            if not survey.is_live:
+                form.add_error(None, _("Only a live survey can be sent."))
+            elif not contacts:
+                form.add_error(None, _("No contact matches this choice."))
+            else:
+                return send_confirm(
+                    self,
+                    request,
+                    survey=survey,
+                    contacts=contacts,
+                    form=form,
+                    context=context,
+                    send=lambda: distribution_create(
+                        survey=survey,
+                        contacts=contacts,
+                        name=form.cleaned_data["name"] or None,
+                        created_by=request.user,
+                    ),
+                )
         return TemplateResponse(request, "admin/surveys/survey/send.html", context)
 
     def from_template_view(self, request: HttpRequest) -> HttpResponse:

@@ -138,10 +138,13 @@ def test_the_send_form_creates_a_distribution_for_the_chosen_accounts_and_contac
     extra = ContactFactory()
     ContactFactory()  # not chosen
 
+    url = reverse("admin:surveys_survey_send", args=[survey.pk])
+    chosen = {"accounts": [account.pk], "key_contacts_only": "on", "contacts": [extra.pk]}
+    preview = staff_client.post(url, {**chosen, "apply": "Send"}).context["preview"]
+    assert {c.pk for c in preview.invited} == {key.pk, extra.pk}
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(
-            reverse("admin:surveys_survey_send", args=[survey.pk]),
-            {"accounts": [account.pk], "key_contacts_only": "on", "contacts": [extra.pk]},
+            url, {**chosen, "confirm": "1", "preview_digest": preview.digest}
         )
 
     distribution = Distribution.objects.get(survey=survey)
@@ -189,7 +192,17 @@ def test_the_contact_action_sends_a_live_survey_to_the_selected_contacts(staff_c
     assert form_page.status_code == 200
     assert "Send a survey to 2 selected contacts" in form_page.content.decode()
 
-    response = staff_client.post(url, {**selected, "apply": "Send", "survey": survey.pk})
+    preview = staff_client.post(url, {**selected, "apply": "Send", "survey": survey.pk})
+    response = staff_client.post(
+        url,
+        {
+            **selected,
+            "apply": "1",
+            "survey": survey.pk,
+            "confirm": "1",
+            "preview_digest": preview.context["preview"].digest,
+        },
+    )
 
     distribution = Distribution.objects.get(survey=survey)
     assert response.status_code == 302

@@ -176,7 +176,10 @@ def test_the_send_pulse_page_shows_the_matched_count_then_sends(staff_client):
     assert "4 contacts match this segment" in text
     assert "random sample of 3" in text
 
-    response = staff_client.post(url, {"survey": survey.pk, "apply": "Send"})
+    preview = staff_client.post(url, {"survey": survey.pk, "apply": "Send"}).context["preview"]
+    response = staff_client.post(
+        url, {"survey": survey.pk, "confirm": "1", "preview_digest": preview.digest}
+    )
     assert response.status_code == 302
     distribution = Distribution.objects.get()
     assert distribution.invitations.count() == 3

@@ -10,6 +10,8 @@ By concern:
   (`SendTimeRules`).
 - `create`: creating sends (`distribution_create`, `invitations_create`), with the
   PostgreSQL unnest() insert for large ones.
+- `preview`: who a send would invite and skip, by reason, before it is made
+  (`audience_preview`, on the same `skip_reasons`).
 - `emails`: the invitation and reminder emails, the opt-out link and headers.
 - `sending`: chunked sending over one SMTP connection (`invitations_send_chunk`).
 - `ledger`: the row's state machine (claim, lease, SENT, SKIPPED, retry with backoff,
@@ -36,16 +38,20 @@ from .ledger import (
     invitations_expire,
     send_lease,
 )
+from .preview import AudiencePreview, audience_contacts, audience_preview
 from .rules import COUNTED_STATUSES, fatigue_window, skip_reasons
 from .sending import TRANSIENT_SEND_ERRORS, InvitationUndeliverable, invitations_send_chunk
 
 __all__ = [
+    "AudiencePreview",
     "COUNTED_STATUSES",
     "MAX_SEND_ATTEMPTS",
     "SEND_CHUNK_SIZE",
     "TRANSIENT_SEND_ERRORS",
     "EmailTexts",
     "InvitationUndeliverable",
+    "audience_contacts",
+    "audience_preview",
     "distribution_create",
     "fatigue_window",
     "invitation_email_build",

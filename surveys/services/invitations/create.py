@@ -19,6 +19,7 @@ from customers.models import Contact
 from ...constants import DistributionOrigin, InvitationStatus
 from ...models import Distribution, Invitation, Survey, new_token
 from . import ledger, rules
+from .preview import audience_contacts
 
 if TYPE_CHECKING:
     from customers.models import TouchPointEvent
@@ -47,7 +48,7 @@ def distribution_create(
     """
     if not survey.is_live:
         raise ValidationError(_("Only a live survey can be sent."), code="survey_not_live")
-    contacts = list({c.pk: c for c in contacts}.values())
+    contacts = audience_contacts(contacts)
     if not contacts:
         raise ValidationError(_("Choose at least one contact."), code="no_contacts")
 
