@@ -11,10 +11,16 @@ from customers.models import TouchPointEvent
 
 from ..models import Inquiry, Invitation, PulseSegment, RelationshipProgramme, Survey
 from .activity import demo_activity_seed
-from .generator import EVENT_PREFIX
+from .generator import EVENT_PREFIX, READY_ACCOUNTS
 from .surveys import DEMO_SLUGS, demo_surveys_seed
 
-__all__ = ["DEMO_SLUGS", "EVENT_PREFIX", "surveys_demo_reset", "surveys_demo_seed"]
+__all__ = [
+    "DEMO_SLUGS",
+    "EVENT_PREFIX",
+    "READY_ACCOUNTS",
+    "surveys_demo_reset",
+    "surveys_demo_seed",
+]
 
 
 def surveys_demo_seed(*, customers: CustomersDemo, seed: int, now: datetime) -> bool:

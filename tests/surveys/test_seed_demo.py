@@ -108,3 +108,29 @@ def test_seed_demo_refuses_to_run_with_debug_off_unless_forced(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("seed_demo")
+
+
+def test_the_demo_has_accounts_a_designer_can_send_to_at_once():
+    """The send preview of every demo survey invites every contact of the ready accounts
+    (except those who opted out), while most other accounts show the fatigue rules at work."""
+    from surveys.constants import SkipReason
+    from surveys.demo import READY_ACCOUNTS
+    from surveys.services.invitations import audience_preview
+
+    call_command("seed_demo", "--force")
+    ready = Contact.objects.filter(account__name__in=READY_ACCOUNTS).select_related("account")
+    assert set(ready.values_list("account__name", flat=True)) == set(READY_ACCOUNTS)
+    others = Contact.objects.filter(account__external_id__startswith=EXTERNAL_ID_PREFIX).exclude(
+        account__name__in=READY_ACCOUNTS
+    )
+
+    for survey in Survey.objects.filter(slug__in=DEMO_SLUGS):
+        preview = audience_preview(survey=survey, contacts=ready.select_related("account"))
+        assert {c.pk for c in preview.invited} == set(
+            ready.filter(opted_out=False).values_list("pk", flat=True)
+        ), survey.slug
+        assert set(preview.skipped) <= {SkipReason.OPTED_OUT}
+
+    installation = Survey.objects.get(slug=DEMO_SLUGS[0])
+    elsewhere = audience_preview(survey=installation, contacts=others.select_related("account"))
+    assert elsewhere.skipped_count > len(elsewhere.invited)

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from customers.demo import DEMO_PASSWORD_DEFAULT, EVENT_ACCOUNT
 from insights.demo import demo_mail_location, demo_seed
+from surveys.demo import READY_ACCOUNTS
 
 
 class Command(BaseCommand):
@@ -60,7 +61,10 @@ class Command(BaseCommand):
             f"\nStaff login:  {settings.SITE_URL}/admin/\n"
             f"  user: admin     password: {summary.password}\n"
             f"  also gm.healthcare, am.olivia, analyst, ... (same password)\n"
-            f"Survey mails: {demo_mail_location()}"
+            f"Survey mails: {demo_mail_location()}\n"
+            "Accounts quiet for six weeks, whose contacts a send by hand invites at once:\n"
+            f"  {', '.join(READY_ACCOUNTS)}\n"
+            "  (most other contacts had a link within 30 days: the send page shows them skipped)"
         )
         if summary.event_contacts:
             self.stdout.write(
