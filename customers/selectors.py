@@ -140,3 +140,19 @@ def touch_point_lookup(*, key: int | str, active_only: bool = False) -> TouchPoi
     if touch_point is None and pk is not None:
         touch_point = touch_points.filter(pk=pk).first()
     return touch_point
+
+
+def contact_role_list(*, user) -> list[str]:
+    """The roles of the contacts `user` may see, once each (roles match case-insensitively,
+    as pulse segments compare them), sorted; for choosing roles in a segment."""
+    roles = (
+        Contact.objects.visible_to(user)
+        .exclude(role="")
+        .values_list("role", flat=True)
+        .distinct()
+        .order_by("role")
+    )
+    unique: dict[str, str] = {}
+    for role in roles:
+        unique.setdefault(role.strip().casefold(), role.strip())
+    return sorted(unique.values(), key=str.casefold)

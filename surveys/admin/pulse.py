@@ -15,6 +15,7 @@ from ..constants import SurveyKind
 from ..models import Inquiry, PulseSegment, Survey
 from ..services.pulse import pulse_send, segment_contacts, segment_matched_count
 from .common import send_confirm, send_step
+from .forms import PulseSegmentAdminForm
 
 
 class PulseSendForm(forms.Form):
@@ -27,6 +28,7 @@ class PulseSendForm(forms.Form):
 
 @admin.register(PulseSegment)
 class PulseSegmentAdmin(admin.ModelAdmin):
+    form = PulseSegmentAdminForm
     list_display = ("name", "key_contacts_only", "sample_size", "seed", "created_at")
     search_fields = ("name",)
     filter_horizontal = ("vertical_markets", "touch_points")
@@ -52,6 +54,23 @@ class PulseSegmentAdmin(admin.ModelAdmin):
         ),
         (_("Sample"), {"fields": ("sample_size", "seed")}),
     )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})  # roles the user sees
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)  # markets and touch points
+        try:
+            matched = segment_matched_count(segment=form.instance)
+        except ValidationError:
+            return  # the page shows why it cannot be counted
+        if not matched:
+            self.message_user(
+                request,
+                _("No contact matches this segment: a pulse to it would reach nobody."),
+                messages.WARNING,
+            )
 
     @admin.display(description=_("matching contacts"))
     def matched(self, segment: PulseSegment) -> str:

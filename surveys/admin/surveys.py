@@ -21,6 +21,7 @@ from ..selectors.invitations import send_audience, survey_send_progress
 from ..services.invitations import distribution_create
 from ..services.templates import SURVEY_TEMPLATES, survey_create_from_template
 from .common import preview_url, progress_table, send_confirm, send_step
+from .forms import SurveyAdminForm
 from .pulse import InquiryInline
 from .questions import QuestionInline
 
@@ -101,6 +102,7 @@ class TranslationInline(admin.TabularInline):
 
 @admin.register(Survey)
 class SurveyAdmin(admin.ModelAdmin):
+    form = SurveyAdminForm
     list_display = ("title", "kind", "status", "touch_point", "created_at", "preview_link")
     list_filter = ("kind", "status", "touch_point")
     search_fields = ("title", "slug")

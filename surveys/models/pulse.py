@@ -1,12 +1,14 @@
 """Potential patterns: pulse segments and the qualitative inquiries beside them."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from customers.constants import Language
 from customers.models import Account, TouchPoint, VerticalMarket
 
-from ..constants import InquiryKind
+from ..constants import InquiryKind, Quadrant
 from .surveys import Survey
 
 
@@ -43,6 +45,25 @@ class PulseSegment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        for name, known in (("quadrants", Quadrant.values), ("languages", Language.values)):
+            values = getattr(self, name)
+            if not isinstance(values, list) or any(v not in known for v in values):
+                errors[name] = _("Choose from the list.")
+        if not isinstance(self.roles, list) or not all(isinstance(r, str) for r in self.roles):
+            errors["roles"] = _("Choose from the list.")
+        since, until = self.experienced_since, self.experienced_until
+        if since and until and until < since:
+            errors["experienced_until"] = _("The period ends before it starts.")
+        if self.sample_size == 0:
+            errors["sample_size"] = _(
+                "A sample needs at least one contact; leave it empty for all."
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class Inquiry(models.Model):

@@ -103,6 +103,38 @@ class Survey(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def clean(self) -> None:
+        """The languages are a list of known codes, and the default language is among them."""
+        super().clean()
+        languages = self.languages
+        if not isinstance(languages, list) or not languages:
+            raise ValidationError(
+                {"languages": _("Offer the survey in at least one language.")},
+                code="no_languages",
+            )
+        unknown = [code for code in languages if code not in Language.values]
+        if unknown:
+            raise ValidationError(
+                {
+                    "languages": _("Unknown language code: %(codes)s.")
+                    % {"codes": ", ".join(map(str, unknown))}
+                },
+                code="unknown_language",
+            )
+        if self.default_language not in languages:
+            raise ValidationError(
+                {
+                    "default_language": _(
+                        "The default language must be one of the languages the survey is "
+                        "offered in: add %(language)s to them, or choose another default."
+                    )
+                    % {"language": Language(self.default_language).label}
+                    if self.default_language in Language.values
+                    else _("Choose a default language.")
+                },
+                code="default_language_not_offered",
+            )
+
     @property
     def is_live(self) -> bool:
         return self.status == SurveyStatus.LIVE

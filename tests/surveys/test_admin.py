@@ -1,7 +1,4 @@
-import json
-
 import pytest
-from django import forms
 from django.contrib.admin import helpers
 from django.core import mail
 from django.urls import reverse
@@ -19,6 +16,7 @@ from tests.factories import (
     SurveyFactory,
     TouchPointEventFactory,
 )
+from tests.surveys.admin_post import inline_post_data
 
 pytestmark = pytest.mark.django_db
 
@@ -261,7 +259,7 @@ def test_saving_a_survey_whose_moves_break_its_skip_logic_is_refused(admin_clien
     )
     url = reverse("admin:surveys_survey_change", args=[survey.pk])
     page = admin_client.get(url)
-    data = _inline_post_data(page.context["adminform"], page.context["inline_admin_formsets"])
+    data = inline_post_data(page.context["adminform"], page.context["inline_admin_formsets"])
     # Swap the pages: the condition would now refer to a later question.
     for prefix, question in (("questions-0", nps), ("questions-1", why)):
         assert int(data[f"{prefix}-id"]) == question.pk
@@ -273,25 +271,3 @@ def test_saving_a_survey_whose_moves_break_its_skip_logic_is_refused(admin_clien
     assert "earlier question" in response.content.decode()
     nps.refresh_from_db()
     assert nps.page == 1
-
-
-def _inline_post_data(adminform, inline_formsets) -> dict:
-    """The change form's POST as a browser would send it, unchanged."""
-    data = {}
-    for form in [adminform.form, *(f for i in inline_formsets for f in i.formset.forms)]:
-        for name, field in form.fields.items():
-            value = form.initial.get(name, field.initial)
-            if value is None:
-                continue
-            if isinstance(value, bool):
-                if value:
-                    data[form.add_prefix(name)] = "on"
-                continue
-            if isinstance(field, forms.JSONField):
-                value = json.dumps(value)
-            data[form.add_prefix(name)] = getattr(value, "pk", value)
-    for inline in inline_formsets:
-        management = inline.formset.management_form
-        for name in management.fields:
-            data[management.add_prefix(name)] = management.initial.get(name, 0)
-    return data
