@@ -21,12 +21,14 @@ DEMO_SLUGS = (SLUG_INSTALLATION, SLUG_CALL_CENTER, SLUG_RELATIONSHIP, SLUG_PULSE
 
 
 def _translations_for(survey: Survey) -> list[SurveyTranslation]:
+    """The demo's own translations of what the template's catalog rows do not cover yet."""
     rows = []
     questions = list(survey.questions.prefetch_related("choices"))
+    present = set(survey.translations.values_list("language", "key"))
     for language, table in TRANSLATIONS.items():
 
         def add(key: str, english: str, language=language, table=table) -> None:
-            if english in table:
+            if english in table and (language, key) not in present:
                 rows.append(
                     SurveyTranslation(
                         survey=survey, language=language, key=key, text=table[english]

@@ -17,14 +17,14 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "Call center: customer effort": "呼叫中心：客户费力度",
         "Relationship survey": "客户关系调查",
         "Pulse: what should we offer next?": "脉搏调查：我们下一步应提供什么？",
-        "You recently dealt with us. Two quick questions about that experience.": (
-            "您最近与我们有过业务往来。关于这次体验，请回答两个简短的问题。"
+        "You recently dealt with us. Tell us how that experience went.": (
+            "您最近与我们有过业务往来。请告诉我们这次体验如何。"
         ),
         "How is our relationship with your organisation going as a whole?": (
             "从整体来看，我们与贵单位的合作关系如何？"
         ),
-        "One question about how easy it was to get what you needed.": (
-            "只有一个问题：获得您所需要的帮助有多容易？"
+        "Tell us how easy it was to get what you needed.": (
+            "请告诉我们，获得您所需要的帮助有多容易。"
         ),
         PULSE_INTRO: "我们正在规划明年的服务。请告诉我们什么对您最有帮助。",
         "Thank you! Your answers go straight to the team that serves you.": (
@@ -63,14 +63,15 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "Call center: customer effort": "Infolinia: wysiłek klienta",
         "Relationship survey": "Badanie relacji",
         "Pulse: what should we offer next?": "Puls: co powinniśmy zaoferować w przyszłości?",
-        "You recently dealt with us. Two quick questions about that experience.": (
-            "Niedawno mieli Państwo z nami kontakt. Dwa krótkie pytania o to doświadczenie."
+        "You recently dealt with us. Tell us how that experience went.": (
+            "Niedawno mieli Państwo z nami kontakt. Prosimy powiedzieć, jak oceniają Państwo "
+            "to doświadczenie."
         ),
         "How is our relationship with your organisation going as a whole?": (
             "Jak ogólnie oceniają Państwo współpracę Państwa organizacji z nami?"
         ),
-        "One question about how easy it was to get what you needed.": (
-            "Jedno pytanie o to, jak łatwo było uzyskać to, czego Państwo potrzebowali."
+        "Tell us how easy it was to get what you needed.": (
+            "Prosimy powiedzieć, jak łatwo było uzyskać to, czego Państwo potrzebowali."
         ),
         PULSE_INTRO: (
             "Planujemy usługi na przyszły rok. Prosimy powiedzieć, co byłoby dla Państwa "
@@ -121,14 +122,14 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "Call center: customer effort": "مرکز تماس: میزان تلاش مشتری",
         "Relationship survey": "نظرسنجی رابطه با مشتری",
         "Pulse: what should we offer next?": "نبض: در گام بعد چه چیزی ارائه دهیم؟",
-        "You recently dealt with us. Two quick questions about that experience.": (
-            "شما اخیراً با ما سروکار داشته‌اید. دو پرسش کوتاه دربارهٔ این تجربه."
+        "You recently dealt with us. Tell us how that experience went.": (
+            "شما اخیراً با ما سروکار داشته‌اید. به ما بگویید این تجربه چگونه بود."
         ),
         "How is our relationship with your organisation going as a whole?": (
             "رابطهٔ ما با سازمان شما در مجموع چگونه پیش می‌رود؟"
         ),
-        "One question about how easy it was to get what you needed.": (
-            "یک پرسش دربارهٔ اینکه دستیابی به آنچه نیاز داشتید چقدر آسان بود."
+        "Tell us how easy it was to get what you needed.": (
+            "به ما بگویید دستیابی به آنچه نیاز داشتید چقدر آسان بود."
         ),
         PULSE_INTRO: (
             "ما در حال برنامه‌ریزی خدمات سال آینده هستیم. به ما بگویید چه چیزی بیشترین کمک "

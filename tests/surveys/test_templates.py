@@ -1,7 +1,12 @@
+import re
+
 import pytest
+from django.utils import translation
+from django.utils.translation import trans_real
 
 from surveys.constants import QuestionType, SurveyKind
-from surveys.services.templates import SURVEY_TEMPLATES, survey_create_from_template
+from surveys.services.templates import SURVEY_TEMPLATES, THANK_YOU, survey_create_from_template
+from surveys.services.texts import choice_key, question_key
 from tests.factories import TouchPointFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +36,63 @@ def test_transaction_template_without_touch_point_is_rejected():
 
     with pytest.raises(ValidationError):
         survey_create_from_template(template="effort", title="No touch point")
+
+
+# ------------------------------------------------------------------ the templates' texts
+
+COUNT_WORDS = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|a few|a couple|single|\d+)\b",
+    re.IGNORECASE,
+)
+
+
+def _texts(spec) -> list[str]:
+    with translation.override(None):
+        return [str(spec.intro), str(THANK_YOU), *(str(q.text) for q in spec.questions)]
+
+
+@pytest.mark.parametrize("key", sorted(SURVEY_TEMPLATES))
+def test_no_template_text_states_how_many_questions_there_are(key):
+    """A designer adds and removes questions; "Two quick questions" would then be wrong."""
+    for text in _texts(SURVEY_TEMPLATES[key]):
+        assert not COUNT_WORDS.search(text), text
+
+
+def _catalog_adds(monkeypatch, language: str, texts: dict[str, str]) -> None:
+    """Translations a catalog pass would add, for this test only."""
+    catalog = trans_real.translation(language)._catalog._catalogs[0]
+    for msgid, msgstr in texts.items():
+        monkeypatch.setitem(catalog, f"survey template\x04{msgid}", msgstr)
+
+
+def test_template_texts_reach_every_language_whose_catalog_translates_them(monkeypatch):
+    intro = str(SURVEY_TEMPLATES["effort"].intro)
+    _catalog_adds(
+        monkeypatch,
+        "pl",
+        {intro: "Jak łatwo było?", "Yes": "Tak", "Was your issue resolved?": "Rozwiązane?"},
+    )
+
+    with translation.override("fa"):  # a Persian designer: the survey's default is English
+        survey = survey_create_from_template(
+            template="effort",
+            title="Effort",
+            touch_point=TouchPointFactory(),
+            languages=["en", "pl", "fa"],
+        )
+
+    resolved = survey.questions.get(type=QuestionType.SINGLE_CHOICE)
+    assert survey.intro == intro and resolved.text == "Was your issue resolved?"
+    assert list(resolved.choices.values_list("value", "label")) == [
+        ("yes", "Yes"),
+        ("partly", "Partly"),
+        ("no", "No"),
+    ]
+    polish = dict(survey.translations.filter(language="pl").values_list("key", "text"))
+    yes = resolved.choices.get(value="yes")
+    assert polish["intro"] == "Jak łatwo było?"
+    assert polish[question_key(resolved.pk, "text")] == "Rozwiązane?"
+    assert polish[choice_key(yes.pk)] == "Tak"
+    # Untranslated texts get no row: the respondent page falls back to the source.
+    assert choice_key(resolved.choices.get(value="partly").pk) not in polish
+    assert "thank_you" not in polish
