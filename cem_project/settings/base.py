@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "adminsortable2",  # drag-and-drop order of a survey's questions
     "customers",
     "surveys",
     "insights",

@@ -5,6 +5,7 @@ period) are the models' `clean`, so every writer gets the same messages."""
 
 from django import forms
 from django.contrib.admin.widgets import FilteredSelectMultiple
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from customers.constants import Language
@@ -12,6 +13,25 @@ from customers.selectors import contact_role_list
 
 from ..constants import Quadrant
 from ..models import PulseSegment, Survey
+
+
+class FilteredChoices(FilteredSelectMultiple):
+    """The admin's two-box chooser for a field that is not a many-to-many relation. Its script
+    puts the boxes first in the select's parent, which for a plain field is the row itself
+    (before the label); the wrapper a relation's widget has keeps them beside the label."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        return format_html('<div class="related-widget-wrapper">{}</div>', html)
+
+
+class IsolatedChoices(forms.ModelMultipleChoiceField):
+    """Option labels isolated for bidirectional text (FSI ... PDI): "Ali Rezaei <ali@x>"
+    in a Persian page, or a Persian name in an English one, keeps its own order. An <option>
+    holds plain text only, so the marks do what <bdi> does elsewhere."""
+
+    def label_from_instance(self, obj) -> str:
+        return f"\u2068{obj}\u2069"
 
 
 class SurveyAdminForm(forms.ModelForm):
@@ -59,7 +79,7 @@ class PulseSegmentAdminForm(forms.ModelForm):
     roles = forms.MultipleChoiceField(
         label=_("Contact roles"),
         choices=(),
-        widget=FilteredSelectMultiple(_("contact roles"), is_stacked=False),
+        widget=FilteredChoices(_("contact roles"), is_stacked=False),
         required=False,
         help_text=_("Contacts with one of these roles (any spelling case); none: any role."),
     )

@@ -1,9 +1,9 @@
 """The survey admin: questions and translations inline, send progress, sending to contacts,
 creating a survey from a template. Pulse surveys also list their related inquiries."""
 
+from adminsortable2.admin import SortableAdminBase
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -21,7 +21,7 @@ from ..selectors.invitations import send_audience, survey_send_progress
 from ..services.invitations import distribution_create
 from ..services.templates import SURVEY_TEMPLATES, survey_create_from_template
 from .common import preview_url, progress_table, send_confirm, send_step
-from .forms import SurveyAdminForm
+from .forms import FilteredChoices, IsolatedChoices, SurveyAdminForm
 from .pulse import InquiryInline
 from .questions import QuestionInline
 
@@ -29,18 +29,18 @@ from .questions import QuestionInline
 class SendSurveyForm(forms.Form):
     """Who receives a send: chosen contacts plus the contacts of chosen accounts and markets."""
 
-    vertical_markets = forms.ModelMultipleChoiceField(
+    vertical_markets = IsolatedChoices(
         label=_("Vertical markets"),
         queryset=VerticalMarket.objects.all(),
         required=False,
-        widget=FilteredSelectMultiple(_("vertical markets"), is_stacked=False),
+        widget=FilteredChoices(_("vertical markets"), is_stacked=False),
         help_text=_("Every contact of every account in these markets."),
     )
-    accounts = forms.ModelMultipleChoiceField(
+    accounts = IsolatedChoices(
         label=_("Accounts"),
         queryset=Account.objects.none(),
         required=False,
-        widget=FilteredSelectMultiple(_("accounts"), is_stacked=False),
+        widget=FilteredChoices(_("accounts"), is_stacked=False),
         help_text=_("Every contact of these accounts."),
     )
     key_contacts_only = forms.BooleanField(
@@ -48,11 +48,11 @@ class SendSurveyForm(forms.Form):
         required=False,
         help_text=_("Applies to the contacts taken from markets and accounts."),
     )
-    contacts = forms.ModelMultipleChoiceField(
+    contacts = IsolatedChoices(
         label=_("Contacts"),
         queryset=Contact.objects.none(),
         required=False,
-        widget=FilteredSelectMultiple(_("contacts"), is_stacked=False),
+        widget=FilteredChoices(_("contacts"), is_stacked=False),
         help_text=_("Individual contacts, added whatever the filters above say."),
     )
     name = forms.CharField(
@@ -101,7 +101,7 @@ class TranslationInline(admin.TabularInline):
 
 
 @admin.register(Survey)
-class SurveyAdmin(admin.ModelAdmin):
+class SurveyAdmin(SortableAdminBase, admin.ModelAdmin):  # sortable2: questions by drag
     form = SurveyAdminForm
     list_display = ("title", "kind", "status", "touch_point", "created_at", "preview_link")
     list_filter = ("kind", "status", "touch_point")

@@ -191,9 +191,11 @@ class Question(models.Model):
         return self.text[:80]
 
     def clean(self) -> None:
-        """Skip logic must stay sound (surveys.logic): the admin's question forms call this."""
+        """Skip logic must stay sound (surveys.logic): the admin's question forms call this.
+        The survey page's inline checks all its rows at once instead, and says so by setting
+        `logic_checked_with_survey` (a row alone cannot be judged while others move)."""
         super().clean()
-        if self.survey_id is None:
+        if self.survey_id is None or getattr(self, "logic_checked_with_survey", False):
             return
         questions = list(
             Question.objects.filter(survey_id=self.survey_id).prefetch_related("choices")

@@ -200,3 +200,14 @@ def test_saving_a_segment_that_matches_nobody_warns(admin_client):
 
     assert "No contact matches this segment" in response.content.decode()
     assert PulseSegment.objects.get().languages == ["fa"]  # saved all the same
+
+
+def test_the_send_form_isolates_each_name_for_right_to_left_pages(admin_client):
+    survey = SurveyFactory()
+    ContactFactory(name="Ali Rezaei", email="ali@pars.example")
+
+    page = admin_client.get(reverse("admin:surveys_survey_send", args=[survey.pk]))
+
+    labels = [label for _value, label in page.context["form"].fields["contacts"].choices]
+    assert labels == ["\u2068Ali Rezaei <ali@pars.example>\u2069"]
+    assert 'class="related-widget-wrapper"' in page.content.decode()  # the boxes by the label
