@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -9,6 +10,12 @@ api_v1 = [
     path("", include("surveys.api.urls")),
     path("", include("insights.api.urls")),
 ]
+
+# The stock admin, named for the product; "View site" opens the results pages.
+admin.site.site_header = _("CEM administration")
+admin.site.site_title = _("CEM admin")
+admin.site.index_title = _("Surveys, customers and sending")
+admin.site.site_url = "/insights/"
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),

@@ -6,6 +6,7 @@ period) are the models' `clean`, so every writer gets the same messages."""
 from django import forms
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from customers.constants import Language
@@ -13,6 +14,11 @@ from customers.selectors import contact_role_list
 
 from ..constants import Quadrant
 from ..models import PulseSegment, Survey
+
+
+def _label(model, name: str):
+    """The model field's own (translated) name, as a model form would label it."""
+    return capfirst(model._meta.get_field(name).verbose_name)
 
 
 class FilteredChoices(FilteredSelectMultiple):
@@ -36,7 +42,7 @@ class IsolatedChoices(forms.ModelMultipleChoiceField):
 
 class SurveyAdminForm(forms.ModelForm):
     languages = forms.MultipleChoiceField(
-        label=_("Languages"),
+        label=_label(Survey, "languages"),
         choices=Language.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=_(
@@ -70,21 +76,21 @@ class PulseSegmentAdminForm(forms.ModelForm):
     user = None
 
     quadrants = forms.MultipleChoiceField(
-        label=_("Matrix quadrants"),
+        label=_label(PulseSegment, "quadrants"),
         choices=Quadrant.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
         help_text=_("Accounts in these quadrants of the customer matrix; none: any quadrant."),
     )
     roles = forms.MultipleChoiceField(
-        label=_("Contact roles"),
+        label=_label(PulseSegment, "roles"),
         choices=(),
         widget=FilteredChoices(_("contact roles"), is_stacked=False),
         required=False,
         help_text=_("Contacts with one of these roles (any spelling case); none: any role."),
     )
     languages = forms.MultipleChoiceField(
-        label=_("Languages"),
+        label=_label(PulseSegment, "languages"),
         choices=Language.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
