@@ -10,6 +10,13 @@ from .querysets import AccountQuerySet, ContactQuerySet
 class VerticalMarket(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True)
     code = models.SlugField(_("code"), max_length=40, unique=True)
+    general_managers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="managed_vertical_markets",
+        verbose_name=_("general managers"),
+        help_text=_("They see every account of this vertical market."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -66,7 +73,12 @@ class Account(models.Model):
         ordering = ["name"]
         verbose_name = _("account")
         verbose_name_plural = _("accounts")
-        permissions = [("view_all_accounts", _("Can see every account's data"))]
+        # Granted by name only (cem_project/roles.py): the codename starts with none of the
+        # prefixes of Django's default permissions, so no pattern over them picks it up.
+        permissions = [
+            ("scope_all_accounts", _("Sees every account")),
+            ("report_events_all_accounts", _("Reports touch-point events for every account")),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -11,17 +11,15 @@ from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from .models import Account, AccountRevenue, Contact, TouchPoint, VerticalMarket
+from .querysets import user_sees_all_accounts  # the rule itself lives in customers.querysets
 
 MAX_ID = 2**63 - 1  # the largest primary key the database holds
 security_log = logging.getLogger("cem.security")
 
 
-def user_sees_all_accounts(user) -> bool:
-    return user.is_superuser or user.has_perm("customers.view_all_accounts")
-
-
 def visible_account_ids(user) -> frozenset[int] | None:
-    """Ids of the accounts `user` may see, or None when the user sees every account."""
+    """Ids of the accounts `user` may see (`Account.objects.visible_to`), or None when the
+    user sees every account."""
     if user_sees_all_accounts(user):
         return None
     return frozenset(Account.objects.visible_to(user).values_list("id", flat=True))
@@ -88,16 +86,19 @@ def _unmatchable(key: int | str) -> bool:
     return isinstance(key, str) and "\x00" in key
 
 
-def account_lookup(*, key: int | str, user) -> Account | None:
+def account_lookup(*, key: int | str, user, reporting_events: bool = False) -> Account | None:
     """The account `key` names among the accounts `user` may see, or None.
 
     An int is an id. A string is an external id or, when no visible account has that external
     id and the string is all digits, an id. An account the user may not see is None, exactly
-    like an unknown one, and the attempt is logged (`cem.security`).
+    like an unknown one, and the attempt is logged (`cem.security`). `reporting_events`: among
+    the accounts the user may report touch-point events for (`Account.objects.reportable_by`:
+    a source system's user reports for every account without seeing them).
     """
     if _unmatchable(key):
         return None
-    visible = Account.objects.visible_to(user)
+    accounts = Account.objects
+    visible = accounts.reportable_by(user) if reporting_events else accounts.visible_to(user)
     account = visible.filter(external_id=key).first() if isinstance(key, str) else None
     pk = key_as_id(key)
     if account is None and pk is not None:

@@ -3,6 +3,8 @@ from typing import Self
 from django.db import models
 from django.utils import timezone
 
+from customers.querysets import visible_rows
+
 from .constants import InvitationStatus, ResponseStatus, SurveyStatus
 from .rates import delivered_q
 
@@ -41,11 +43,7 @@ class ResponseQuerySet(models.QuerySet):
         return self.filter(status=ResponseStatus.COMPLETED)
 
     def visible_to(self, user) -> Self:
-        from customers.models import Account
-
-        if user.is_superuser or user.has_perm("customers.view_all_accounts"):
-            return self
-        return self.filter(account__in=Account.objects.visible_to(user))
+        return visible_rows(self, user, account_path="account")
 
 
 class AnswerQuerySet(models.QuerySet):

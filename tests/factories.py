@@ -27,6 +27,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True  # `roles` saves what it changes
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.com")
@@ -35,6 +36,15 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     class Params:
         superuser = factory.Trait(is_superuser=True)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        """UserFactory(roles=[ACCOUNT_TEAM_MEMBER]): the user's roles (cem_project/roles.py)."""
+        from cem_project.roles import role_assign
+
+        if create:
+            for role in extracted or ():
+                role_assign(user=self, role=role)
 
 
 class VerticalMarketFactory(factory.django.DjangoModelFactory):

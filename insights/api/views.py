@@ -9,6 +9,8 @@ from .serializers import MetricsInputSerializer, MetricsOutputSerializer
 class MetricsRetrieveApi(APIView):
     """NPS, CSAT, CES and CX index over the caller's completed answers."""
 
+    permission_model = None  # an aggregate over the caller's visible accounts: every staff user
+
     @extend_schema(parameters=[MetricsInputSerializer], responses=MetricsOutputSerializer)
     def get(self, request):
         params = MetricsInputSerializer(data=request.query_params, context={"request": request})

@@ -205,7 +205,7 @@ class EventInputSerializer(serializers.Serializer):
         user = self.context["request"].user
         cache = self.context.setdefault("accounts", {})
         if value not in cache:
-            cache[value] = account_lookup(key=value, user=user)
+            cache[value] = account_lookup(key=value, user=user, reporting_events=True)
         if cache[value] is None:
             raise serializers.ValidationError(_("Unknown account."))
         return cache[value]

@@ -9,6 +9,7 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from customers.api.mixins import ScopedObjectMixin
+from customers.models import TouchPointEvent
 
 from ..models import Response
 from ..selectors.events import event_get
@@ -103,6 +104,8 @@ class EventCreateApi(APIView):
     event; the same id for another account or touch point is a 409.
     """
 
+    permission_model = TouchPointEvent  # posting needs customers.add_touchpointevent
+
     @extend_schema(
         operation_id="events_create",
         request=EventInputSerializer,
@@ -147,6 +150,8 @@ class EventCreateApi(APIView):
 class EventBatchApi(APIView):
     """Report up to 1,000 transactions at once. Each row is stored or refused on its own; the
     answer lists every row by index: created, duplicate (a replay) or error with messages."""
+
+    permission_model = TouchPointEvent
 
     @extend_schema(
         operation_id="events_batch_create",

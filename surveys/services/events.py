@@ -285,7 +285,7 @@ def _csv_row(row: dict, line: int, user, touch_points: dict) -> CsvRowResult:
     messages = [f"{name}: " + _("required") for name in CSV_REQUIRED_COLUMNS if not values[name]]
     if messages:
         return CsvRowResult(line, "error", messages)
-    account = account_lookup(key=values["account_external_id"], user=user)
+    account = account_lookup(key=values["account_external_id"], user=user, reporting_events=True)
     if account is None:
         return CsvRowResult(line, "error", ["account_external_id: " + _("Unknown account.")])
     contact = contact_lookup(account=account, key=values["contact_email"])

@@ -1,7 +1,17 @@
 import pytest
+from django.contrib.auth.models import Permission
 from rest_framework.test import APIClient
 
+from cem_project.roles import ACCOUNT_TEAM_MEMBER, GENERAL_MANAGER
 from tests.factories import AccountFactory, UserFactory
+
+# Writes a team user is given here on top of the role, so that the tests can show writes stay
+# within the user's accounts (the role itself is read-only: tests/api/test_role_permissions.py).
+SCOPED_WRITES = (
+    "add_account", "change_account", "delete_account",
+    "add_contact", "change_contact", "delete_contact",
+    "add_touchpointevent",
+)  # fmt: skip
 
 
 @pytest.fixture
@@ -19,8 +29,11 @@ def admin_api(db):
 
 @pytest.fixture
 def user_a(db):
-    """A staff user on the account team of `account_a` only."""
-    return UserFactory(username="team-a")
+    """A staff user on the account team of `account_a` only, who may also write accounts,
+    contacts and events."""
+    user = UserFactory(username="team-a", roles=[ACCOUNT_TEAM_MEMBER])
+    user.user_permissions.add(*Permission.objects.filter(codename__in=SCOPED_WRITES))
+    return user
 
 
 @pytest.fixture
@@ -33,7 +46,9 @@ def account_a(user_a):
 @pytest.fixture
 def account_b(db):
     """An account of another team."""
-    return AccountFactory(name="Beta Ltd", general_manager=UserFactory(username="team-b"))
+    return AccountFactory(
+        name="Beta Ltd", general_manager=UserFactory(username="team-b", roles=[GENERAL_MANAGER])
+    )
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 import pytest
 from rest_framework.authtoken.models import Token
 
+from cem_project.roles import ANALYST
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -9,7 +10,7 @@ TOKEN_URL = "/api/v1/auth/token/"
 
 
 def test_token_is_issued_for_a_good_password_and_authenticates_requests(api_client):
-    user = UserFactory(username="ana")
+    user = UserFactory(username="ana", roles=[ANALYST])
 
     response = api_client.post(TOKEN_URL, {"username": "ana", "password": "pass-word-123"})
 
