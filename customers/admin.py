@@ -4,7 +4,7 @@ selected contacts") and pages (the CSV import of events) through `admin_extend`.
 
 from django.contrib import admin
 
-from cem_project.admin_tools import ExtensibleAdmin, ReadOnlyMixin
+from cem_project.admin_tools import ExtensibleAdmin, ReadOnlyMixin, VisibleAccountsAdminMixin
 
 from .models import Account, AccountRevenue, Contact, TouchPoint, TouchPointEvent, VerticalMarket
 from .services import contact_create, contact_update
@@ -15,6 +15,7 @@ class VerticalMarketAdmin(admin.ModelAdmin):
     list_display = ("name", "code")
     search_fields = ("name", "code")
     prepopulated_fields = {"code": ("name",)}
+    filter_horizontal = ("general_managers",)
 
 
 class AccountRevenueInline(admin.TabularInline):
@@ -24,7 +25,8 @@ class AccountRevenueInline(admin.TabularInline):
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(VisibleAccountsAdminMixin, admin.ModelAdmin):
+    account_path = "pk"
     list_display = ("name", "external_id", "vertical_market", "status", "general_manager")
     list_filter = ("vertical_market", "status")
     search_fields = ("name", "external_id")
@@ -33,21 +35,17 @@ class AccountAdmin(admin.ModelAdmin):
     raw_id_fields = ("general_manager",)
     inlines = (AccountRevenueInline,)
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
-
 
 @admin.register(Contact)
-class ContactAdmin(ExtensibleAdmin):
+class ContactAdmin(VisibleAccountsAdminMixin, ExtensibleAdmin):
+    account_path = "account"
     list_display = ("name", "email", "account", "role", "language", "is_key_contact", "opted_out")
     list_filter = ("language", "opted_out", "is_key_contact", "account__vertical_market")
     search_fields = ("name", "email", "account__name")
     list_select_related = ("account",)
-    raw_id_fields = ("account",)
+    # Not a raw id: its label would name any account whose id is typed in.
+    autocomplete_fields = ("account",)
     readonly_fields = ("opted_out_at", "created_at")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
 
     def save_model(self, request, obj, form, change):
         # Through the services, as the API and the unsubscribe page: opting out here stamps
@@ -70,8 +68,10 @@ class TouchPointAdmin(admin.ModelAdmin):
 
 
 @admin.register(TouchPointEvent)
-class TouchPointEventAdmin(ReadOnlyMixin, ExtensibleAdmin):
+class TouchPointEventAdmin(VisibleAccountsAdminMixin, ReadOnlyMixin, ExtensibleAdmin):
     """Events arrive from source systems through the API; the admin only reads them."""
+
+    account_path = "account"
 
     list_display = ("external_id", "touch_point", "account", "contact", "occurred_at")
     list_filter = ("touch_point", "account__vertical_market")
@@ -88,7 +88,3 @@ class TouchPointEventAdmin(ReadOnlyMixin, ExtensibleAdmin):
         "received_at",
     )
     readonly_fields = fields
-
-    def get_queryset(self, request):
-        accounts = Account.objects.visible_to(request.user)
-        return super().get_queryset(request).filter(account__in=accounts)

@@ -44,22 +44,33 @@ CORRIDOR = (
     ("call-center", "Call center", Channel.PHONE, BusinessFunction.SERVICE_OPERATIONS),
 )
 
-# username, full name, vertical code ("" = all), role
+# Role keys of cem_project/roles.py; the demo driver (insights/demo.py) gives each user theirs.
+GM, AM = "general_manager", "account_team_member"
+
+# username, full name, vertical code ("" = none), role. A general manager manages their vertical
+# market (VerticalMarket.general_managers); account managers are on some of its accounts' teams.
 STAFF = (
-    ("gm.healthcare", "Helen Gardner", "healthcare", "gm"),
-    ("gm.manufacturing", "Marek Zając", "manufacturing", "gm"),
-    ("gm.retail", "Lin Chen", "retail", "gm"),
-    ("gm.public", "Dariush Farahani", "public-sector", "gm"),
-    ("am.olivia", "Olivia Brooks", "healthcare", "am"),
-    ("am.tomasz", "Tomasz Lis", "healthcare", "am"),
-    ("am.james", "James Whitaker", "manufacturing", "am"),
-    ("am.mina", "Mina Rostami", "manufacturing", "am"),
-    ("am.wei", "Zhang Wei", "retail", "am"),
-    ("am.grace", "Grace Holloway", "retail", "am"),
-    ("am.ewa", "Ewa Nowicka", "public-sector", "am"),
-    ("am.samuel", "Samuel Okafor", "public-sector", "am"),
+    ("gm.healthcare", "Helen Gardner", "healthcare", GM),
+    ("gm.manufacturing", "Marek Zając", "manufacturing", GM),
+    ("gm.retail", "Lin Chen", "retail", GM),
+    ("gm.public", "Dariush Farahani", "public-sector", GM),
+    ("am.olivia", "Olivia Brooks", "healthcare", AM),
+    ("am.tomasz", "Tomasz Lis", "healthcare", AM),
+    ("am.james", "James Whitaker", "manufacturing", AM),
+    ("am.mina", "Mina Rostami", "manufacturing", AM),
+    ("am.wei", "Zhang Wei", "retail", AM),
+    ("am.grace", "Grace Holloway", "retail", AM),
+    ("am.ewa", "Ewa Nowicka", "public-sector", AM),
+    ("am.samuel", "Samuel Okafor", "public-sector", AM),
     ("analyst", "Ana Lytics", "", "analyst"),
+    ("designer", "Sofia Lindqvist", "", "survey_designer"),
+    ("executive", "Edward Kim", "", "executive"),
+    ("specialist.service", "Priya Nair", "", "specialist"),
 )
+
+# A key account whose named general manager comes from another vertical market (its executive
+# sponsor): that GM sees it besides their own market's accounts.
+NAMED_GM = {"Shanghai Municipal Water Authority": "gm.healthcare"}
 
 # name, vertical, home language, billed (millions, this year), forecast (millions). Billing over
 # 10M is high value in the customer matrix; how satisfied each account is belongs to the surveys
@@ -189,8 +200,8 @@ def _person(rng: random.Random, language: str) -> tuple[str, str]:
 
 
 def demo_staff_seed(*, password: str) -> dict[str, object]:
-    """The admin superuser, general managers, account managers and an analyst. Their groups
-    (roles) grant permissions in every app, so the driver sets them up: insights/demo.py."""
+    """The admin superuser and a user of each role. Their roles (groups of cem_project/roles.py)
+    grant permissions in every app, so the driver gives them: insights/demo.py."""
     User = get_user_model()
     admin, _ = User.objects.get_or_create(
         username="admin", defaults={"email": "admin@hitouch.example"}
@@ -249,10 +260,12 @@ def demo_accounts_seed(
     team_by_vertical: dict[str, list] = {}
     gm_by_vertical = {}
     for username, _name, vertical, role in STAFF:
-        if role == "am":
+        if role == AM:
             team_by_vertical.setdefault(vertical, []).append(users[username])
-        elif role == "gm":
+        elif role == GM:
             gm_by_vertical[vertical] = users[username]
+    for code, manager in gm_by_vertical.items():
+        verticals[code].general_managers.set([manager])
 
     existing_contacts = set(Contact.objects.values_list("account__external_id", "email"))
     existing_revenue = set(
@@ -267,7 +280,9 @@ def demo_accounts_seed(
             defaults={
                 "name": name,
                 "vertical_market": verticals[vertical],
-                "general_manager": gm_by_vertical[vertical],
+                "general_manager": users[NAMED_GM[name]]
+                if name in NAMED_GM
+                else gm_by_vertical[vertical],
             },
         )
         team = team_by_vertical[vertical]

@@ -1,6 +1,7 @@
 """The demo, driven from here because insights is the one app that may depend on every other:
 each app seeds its own rows (customers/demo.py, then surveys/demo/), and what spans the apps,
-the staff roles, is set up here. `manage.py seed_demo` calls `demo_seed`.
+giving the staff users their roles (cem_project/roles.py), is done here. `manage.py seed_demo`
+calls `demo_seed`.
 
 insights has no rows of its own to seed yet (its daily rollup is rebuilt from the answers by
 `metrics_rollup`); what it needs later (alert rules, cases, action plans) is added here.
@@ -10,10 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from cem_project.roles import roles_sync
 from customers.demo import (
     DEMO_PASSWORD_DEFAULT,
     STAFF,
@@ -39,22 +41,18 @@ class DemoSummary:
     event_contacts: tuple[str, ...] = ()
 
 
+# The group earlier demos made, holding every view_ permission; its users now have roles.
+LEGACY_GROUP = "Account teams"
+
+
 def demo_roles_seed(*, users: dict[str, object]) -> None:
-    """Account teams see every app's data of their accounts; analysts see all accounts.
-    (As the demo always had it; roles become data migrations in a later issue.)"""
-    group, _ = Group.objects.get_or_create(name="Account teams")
-    group.permissions.set(
-        Permission.objects.filter(
-            content_type__app_label__in=["customers", "surveys", "insights"],
-            codename__startswith="view_",
-        )
-    )
-    analysts, _ = Group.objects.get_or_create(name="Analysts")
-    analysts.permissions.set(
-        [*group.permissions.all(), Permission.objects.get(codename="view_all_accounts")]
-    )
+    """Each demo staff user has their product role and no other group; which accounts they see
+    follows from the accounts' teams, named general managers and the markets' general managers
+    (customers/demo.py)."""
+    groups = roles_sync()
     for username, _name, _vertical, role in STAFF:
-        users[username].groups.add(analysts if role == "analyst" else group)
+        users[username].groups.set([groups[role]])
+    Group.objects.filter(name=LEGACY_GROUP).delete()
 
 
 def demo_reset() -> None:

@@ -9,9 +9,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from customers.selectors import visible_account_ids
+
 from ..constants import InvitationStatus
 from ..models import RelationshipProgramme, Wave
-from ..selectors.waves import wave_coverage, wave_list, wave_progress, wave_response_rate
+from ..selectors.progress import annotated_progress
+from ..selectors.waves import wave_coverage, wave_list, wave_response_rate
 from ..services.waves import wave_send_reminders, wave_start_or_get
 from .common import percent, progress_table
 
@@ -75,9 +78,7 @@ class WaveAdmin(admin.ModelAdmin):
         "sent",
         "completed",
         "rate",
-        "coverage_accounts",
-        "coverage_billed",
-    )
+    )  # + the coverage columns of get_list_display
     list_filter = ("status", "programme")
     search_fields = ("name", "programme__name")
     date_hierarchy = "period_start"
@@ -106,7 +107,18 @@ class WaveAdmin(admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        return wave_list()
+        # Every wave is listed (a wave is the programme's, not an account's); its figures count
+        # the accounts the user may see.
+        return wave_list(user=request.user)
+
+    def get_list_display(self, request):
+        return (*super().get_list_display(request), *_coverage_columns(request.user))
+
+    def get_object(self, request, object_id, from_field=None):
+        wave = super().get_object(request, object_id, from_field)
+        if wave is not None:
+            wave.viewer = request.user  # whose accounts the change page's figures count
+        return wave
 
     def has_add_permission(self, request) -> bool:
         return False  # waves are started by the schedule or the programme's action
@@ -127,28 +139,17 @@ class WaveAdmin(admin.ModelAdmin):
     def rate(self, wave: Wave) -> str:
         return percent(wave_response_rate(wave))
 
-    @staticmethod
-    def _coverage(wave: Wave):
-        # One coverage query per row, shared by the two columns.
-        if not hasattr(wave, "_coverage_cache"):
-            wave._coverage_cache = wave_coverage(wave=wave)
-        return wave._coverage_cache
-
-    @admin.display(description=_("accounts covered"))
-    def coverage_accounts(self, wave: Wave) -> str:
-        return percent(self._coverage(wave).accounts_share)
-
-    @admin.display(description=_("billed revenue covered"))
-    def coverage_billed(self, wave: Wave) -> str:
-        return percent(self._coverage(wave).billed_share)
-
     @admin.display(description=_("progress"))
     def progress(self, wave: Wave) -> str:
-        return progress_table(wave_progress(wave=wave)) if wave.distribution_id else "–"
+        # Annotated by get_queryset with the counts the user may see.
+        return progress_table(annotated_progress(wave)) if wave.distribution_id else "–"
 
     @admin.display(description=_("coverage"))
     def coverage(self, wave: Wave) -> str:
-        cover = self._coverage(wave)
+        viewer = getattr(wave, "viewer", None)
+        if viewer is None:
+            return "–"
+        cover = wave_coverage(wave=wave, account_ids=visible_account_ids(viewer))
         return format_html(
             "{} / {} {} ({}) · {} / {} {} ({})",
             cover.accounts_answered,
@@ -177,3 +178,25 @@ class WaveAdmin(admin.ModelAdmin):
         self.message_user(
             request, _("%(count)s reminders sent.") % {"count": sent}, messages.SUCCESS
         )
+
+
+def _coverage_columns(user) -> tuple:
+    """The two coverage columns of the wave list, over the accounts `user` may see; one
+    coverage query per wave, shared by both."""
+    account_ids = visible_account_ids(user)
+    cache: dict[int, object] = {}
+
+    def cover(wave: Wave):
+        if wave.pk not in cache:
+            cache[wave.pk] = wave_coverage(wave=wave, account_ids=account_ids)
+        return cache[wave.pk]
+
+    @admin.display(description=_("accounts covered"))
+    def coverage_accounts(wave: Wave) -> str:
+        return percent(cover(wave).accounts_share)
+
+    @admin.display(description=_("billed revenue covered"))
+    def coverage_billed(wave: Wave) -> str:
+        return percent(cover(wave).billed_share)
+
+    return coverage_accounts, coverage_billed

@@ -4,12 +4,14 @@ groups), the qualitative research beside the pulse surveys."""
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+
+from cem_project.admin_tools import VisibleAccountsAdminMixin, VisibleAccountsInlineMixin
 
 from ..constants import SurveyKind
 from ..models import Inquiry, PulseSegment, Survey
@@ -146,12 +148,24 @@ class PulseSegmentAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/surveys/pulsesegment/send_pulse.html", context)
 
 
+class _InquiryRows:
+    """Inquiries of the user's accounts, and those they recorded (e.g. a focus group across
+    accounts, which has none)."""
+
+    account_path = "account"
+
+    def visible_also(self, request):
+        return Q(created_by=request.user)
+
+
 @admin.register(Inquiry)
-class InquiryAdmin(admin.ModelAdmin):
+class InquiryAdmin(_InquiryRows, VisibleAccountsAdminMixin, admin.ModelAdmin):
     list_display = ("title", "kind", "held_on", "account", "survey", "themes")
-    list_filter = ("kind", "held_on", ("account", admin.RelatedOnlyFieldListFilter))
+    list_filter = ("kind", "held_on", "account")
     search_fields = ("title", "themes", "notes", "participants")
-    raw_id_fields = ("account", "survey")
+    # Not a raw id for the account: its label would name any account whose id is typed in.
+    autocomplete_fields = ("account",)
+    raw_id_fields = ("survey",)
     list_select_related = ("account", "survey")
     date_hierarchy = "held_on"
     readonly_fields = ("created_by", "created_at")
@@ -162,7 +176,7 @@ class InquiryAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class InquiryInline(admin.TabularInline):
+class InquiryInline(_InquiryRows, VisibleAccountsInlineMixin, admin.TabularInline):
     """Interviews and focus groups beside the pulse survey they relate to (edited on their own)."""
 
     model = Inquiry

@@ -1,21 +1,28 @@
 """Sends and what came of them: distributions with their progress, the invitation ledger,
-responses with their answers. The ledger and the answers are read-only: services write them."""
+responses with their answers. The ledger and the answers are read-only: services write them.
+
+Each shows only what concerns the accounts the user may see: the invitations and responses of
+their accounts, the sends that reached one of them (or that they made), with figures counted
+over their accounts alone."""
 
 from django.contrib import admin
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cem_project.admin_tools import ReadOnlyMixin
+from cem_project.admin_tools import ReadOnlyMixin, VisibleAccountsAdminMixin
 
 from ..constants import InvitationStatus
 from ..models import Answer, Distribution, Invitation, Response
-from ..selectors.invitations import distribution_progress, progress_counts, response_rate
+from ..selectors.invitations import response_rate
+from ..selectors.progress import annotated_progress, visible_progress_counts
 from .common import PROGRESS_COLUMNS, progress_table
 
 
 @admin.register(Distribution)
-class DistributionAdmin(admin.ModelAdmin):
+class DistributionAdmin(VisibleAccountsAdminMixin, admin.ModelAdmin):
+    account_path = "invitations__contact__account"
     list_display = (
         "name",
         "survey",
@@ -32,8 +39,12 @@ class DistributionAdmin(admin.ModelAdmin):
     raw_id_fields = ("survey",)
     date_hierarchy = "created_at"
 
+    def visible_also(self, request):
+        return Q(created_by=request.user)  # your own send, its figures still of your accounts
+
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(**progress_counts("invitations__"))
+        counts = visible_progress_counts(user=request.user, prefix="invitations__")
+        return super().get_queryset(request).annotate(**counts)
 
     def has_add_permission(self, request) -> bool:
         return False  # sends are made from a survey or from the contacts list
@@ -43,7 +54,8 @@ class DistributionAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Progress"))
     def progress(self, distribution: Distribution) -> str:
-        return progress_table(distribution_progress(distribution=distribution))
+        # The object comes from get_queryset: annotated with the counts the user may see.
+        return progress_table(annotated_progress(distribution))
 
     @admin.display(description=_("Invitations"))
     def invitations_link(self, distribution: Distribution) -> str:
@@ -74,8 +86,10 @@ for _status in PROGRESS_COLUMNS:
 
 
 @admin.register(Invitation)
-class InvitationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class InvitationAdmin(VisibleAccountsAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     """The ledger, read-only. The token is a bearer secret: it is never displayed."""
+
+    account_path = "contact__account"
 
     list_display = (
         "contact",
@@ -122,7 +136,8 @@ class AnswerInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Response)
-class ResponseAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ResponseAdmin(VisibleAccountsAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
+    account_path = "account"
     list_display = ("__str__", "survey", "contact", "account", "status", "language", "submitted_at")
     list_filter = ("status", "survey", "touch_point", "language")
     search_fields = ("contact__email", "account__name")

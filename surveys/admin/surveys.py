@@ -17,7 +17,8 @@ from customers.models import Account, Contact, TouchPoint, VerticalMarket
 
 from ..constants import SurveyKind
 from ..models import Survey, SurveyTranslation
-from ..selectors.invitations import send_audience, survey_send_progress
+from ..selectors.invitations import send_audience
+from ..selectors.progress import visible_progress
 from ..services.invitations import distribution_create
 from ..services.templates import SURVEY_TEMPLATES, survey_create_from_template
 from .common import preview_url, progress_table, send_confirm, send_step
@@ -137,9 +138,16 @@ class SurveyAdmin(SortableAdminBase, admin.ModelAdmin):  # sortable2: questions 
 
     @admin.display(description=_("Send progress"))
     def send_progress(self, survey: Survey) -> str:
-        if survey.pk is None:
+        viewer = getattr(survey, "viewer", None)
+        if survey.pk is None or viewer is None:
             return "–"
-        return progress_table(survey_send_progress(survey=survey))
+        return progress_table(visible_progress(user=viewer, invitations=survey.invitations.all()))
+
+    def get_object(self, request, object_id, from_field=None):
+        survey = super().get_object(request, object_id, from_field)
+        if survey is not None:
+            survey.viewer = request.user  # send progress counts only this user's accounts
+        return survey
 
     def get_inlines(self, request, obj):
         inlines = super().get_inlines(request, obj)

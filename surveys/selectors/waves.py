@@ -14,6 +14,7 @@ from ..constants import InvitationStatus
 from ..models import Invitation, Wave
 from ..rates import completed_q, response_rate
 from .invitations import distribution_progress, progress_counts
+from .progress import visible_progress_counts
 
 
 @dataclass(frozen=True)
@@ -116,12 +117,20 @@ def wave_progress(*, wave: Wave) -> dict:
     return distribution_progress(distribution=wave.distribution)
 
 
-def wave_list(*, programme=None) -> QuerySet[Wave]:
-    """Waves with their send's progress counts annotated (`total`, `delivered`, per status)."""
+def wave_list(*, programme=None, user=None) -> QuerySet[Wave]:
+    """Waves with their send's progress counts annotated (`total`, `delivered`, per status),
+    counted over the invitations `user` may see; over every invitation without a user (code
+    acting for the system, never a person's page)."""
     waves = Wave.objects.select_related("programme", "distribution")
     if programme is not None:
         waves = waves.filter(programme=programme)
-    return waves.annotate(**progress_counts("distribution__invitations__"))
+    prefix = "distribution__invitations__"
+    counts = (
+        progress_counts(prefix)
+        if user is None
+        else visible_progress_counts(user=user, prefix=prefix)
+    )
+    return waves.annotate(**counts)
 
 
 def wave_response_rate(wave: Wave) -> float | None:
