@@ -1,9 +1,13 @@
+import logging
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Account, TouchPoint
 
 from .selectors.aggregates import ResultFilter, result_filter_for
+
+security_log = logging.getLogger("cem.security")
 
 
 class ResultFilterForm(forms.Form):
@@ -31,6 +35,22 @@ class ResultFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["account"].queryset = Account.objects.visible_to(user).order_by("name")
+
+    def account_refused(self) -> bool:
+        """Whether the page was asked for an account the user may not see (or none at all):
+        the page is then a 404, never figures under another account's name. Logged when the
+        account exists (ASVS 16.3.2)."""
+        value = str(self.data.get("account") or "")
+        if not value or "account" not in self.errors:
+            return False
+        if value.isascii() and value.isdigit() and len(value) < 19:
+            if Account.objects.filter(pk=int(value)).exists():
+                security_log.warning(
+                    "Out-of-scope results of account %s requested by user %s",
+                    value,
+                    self.user.pk,
+                )
+        return True
 
     def clean(self):
         cleaned = super().clean()

@@ -3,6 +3,7 @@
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from surveys.models import Survey
@@ -19,6 +20,8 @@ COMMENTS_PER_PAGE = 20
 def survey_list(request):
     """Every survey with its number of responses and NPS in the user's scope."""
     form = ResultFilterForm(request.GET or None, user=request.user)
+    if form.account_refused():
+        raise Http404
     scores = survey_scoreboard(form.result_filter())
     return render(request, "insights/survey_list.html", {"form": form, "scores": scores})
 
@@ -27,6 +30,8 @@ def survey_list(request):
 def survey_results(request, pk: int):
     survey = get_object_or_404(Survey.objects.select_related("touch_point"), pk=pk)
     form = ResultFilterForm(request.GET or None, user=request.user)
+    if form.account_refused():
+        raise Http404
     result_filter = form.result_filter(survey_id=survey.pk)
     charts = question_charts(survey, result_filter)
     comment_page = Paginator(comments(result_filter), COMMENTS_PER_PAGE).get_page(

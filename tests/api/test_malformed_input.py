@@ -67,12 +67,19 @@ def test_malformed_account_payloads_are_400(admin_api, payload, django_assert_ma
     assert response.status_code == 400
 
 
-@pytest.mark.parametrize(
-    "query", [f"account={BIG}", "touch_point=a%00b", "page=abc", "page=999", "since=x"]
-)
+@pytest.mark.parametrize("query", ["touch_point=a%00b", "page=abc", "page=999", "since=x"])
 def test_results_page_survives_malformed_filters(staff_client, query):
     survey = SurveyFactory()
 
     url = reverse("insights:survey_results", args=[survey.pk])
     assert staff_client.get(f"{url}?{query}").status_code == 200
     assert staff_client.get(f"{reverse('insights:index')}?{query}").status_code == 200
+
+
+@pytest.mark.parametrize("account", [str(BIG), "abc", "0"])
+def test_results_pages_for_a_malformed_account_are_404(staff_client, account):
+    survey = SurveyFactory()
+
+    url = reverse("insights:survey_results", args=[survey.pk])
+    assert staff_client.get(url, {"account": account}).status_code == 404
+    assert staff_client.get(reverse("insights:index"), {"account": account}).status_code == 404
