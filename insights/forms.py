@@ -43,13 +43,11 @@ class ResultFilterForm(forms.Form):
         value = str(self.data.get("account") or "")
         if not value or "account" not in self.errors:
             return False
-        if value.isascii() and value.isdigit() and len(value) < 19:
-            if Account.objects.filter(pk=int(value)).exists():
-                security_log.warning(
-                    "Out-of-scope results of account %s requested by user %s",
-                    value,
-                    self.user.pk,
-                )
+        well_formed = value.isascii() and value.isdigit() and len(value) < 19
+        if well_formed and Account.objects.filter(pk=int(value)).exists():
+            security_log.warning(
+                "Out-of-scope results of account %s requested by user %s", value, self.user.pk
+            )
         return True
 
     def clean(self):
