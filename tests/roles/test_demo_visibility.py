@@ -17,7 +17,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
 
-from cem_project.roles import ANALYST, EXECUTIVE, ROLES_BY_KEY
+from cem_project.roles import ANALYST, EXECUTIVE, ROLES_BY_KEY, groups_seeing_every_account
 from customers.models import Account, Contact, TouchPointEvent, VerticalMarket
 from surveys.constants import ResponseStatus
 from surveys.demo.surveys import SLUG_RELATIONSHIP
@@ -126,6 +126,14 @@ def test_the_demo_users_serve_the_accounts_the_readme_describes(demo):
     role_names = {role.name for role in ROLES_BY_KEY.values()}
     for user in users.filter(is_superuser=False, is_staff=True):
         assert [g.name for g in user.groups.all()] in [[name] for name in role_names], user
+
+
+def test_after_the_demo_only_analysts_and_executives_hold_the_see_everything_permission(demo):
+    allowed = {ROLES_BY_KEY[ANALYST].name, ROLES_BY_KEY[EXECUTIVE].name}
+
+    assert set(groups_seeing_every_account()) == allowed
+    holders = get_user_model().objects.filter(user_permissions__codename="scope_all_accounts")
+    assert not holders.exists()  # granted to groups, never to a user by hand
 
 
 # ------------------------------------------------------------------ the API
