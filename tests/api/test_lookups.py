@@ -2,9 +2,11 @@
 touch points with the same rules (`customers.selectors`)."""
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from cem_project.roles import ACCOUNT_TEAM_MEMBER
 from customers.models import TouchPointEvent
 from surveys.services.events import events_import_csv
 from tests.factories import AccountFactory, ContactFactory, TouchPointFactory, UserFactory
@@ -94,7 +96,8 @@ def test_the_events_api_and_the_csv_import_match_keys_the_same_way(world, admin,
 
 def test_the_contacts_api_takes_an_account_by_id_or_external_id_but_only_a_visible_one(world):
     account, _contact, _touch_point = world
-    user = UserFactory()
+    user = UserFactory(roles=[ACCOUNT_TEAM_MEMBER])
+    user.user_permissions.add(Permission.objects.get(codename="add_contact"))
     account.account_team.add(user)
     hidden = AccountFactory(external_id="HIDDEN")
     api = APIClient()
