@@ -117,7 +117,7 @@ def test_the_demo_users_serve_the_accounts_the_readme_describes(demo):
     )
     olivia = expected_account_ids(users.get(username="am.olivia"))
     wei = expected_account_ids(users.get(username="am.wei"))
-    assert olivia and olivia <= in_market["healthcare"]
+    assert len(olivia) == 6 and olivia <= in_market["healthcare"]  # as the README says
     assert wei and wei <= in_market["retail"]
     assert expected_account_ids(users.get(username="gm.public")) == in_market["public-sector"]
     assert expected_account_ids(users.get(username="designer")) == set()

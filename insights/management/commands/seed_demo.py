@@ -60,7 +60,8 @@ class Command(BaseCommand):
         self.stdout.write(
             f"\nStaff login:  {settings.SITE_URL}/admin/\n"
             f"  user: admin     password: {summary.password}\n"
-            f"  also gm.healthcare, am.olivia, analyst, ... (same password)\n"
+            f"  also gm.healthcare, am.olivia, analyst, executive, designer, ... (same password;\n"
+            f"  each has one role and sees its accounts: README, Roles)\n"
             f"Survey mails: {demo_mail_location()}\n"
             "Accounts quiet for six weeks, whose contacts a send by hand invites at once:\n"
             f"  {', '.join(READY_ACCOUNTS)}\n"
