@@ -22,8 +22,8 @@ from customers.demo import (
     customers_demo_reset,
     customers_demo_seed,
 )
-from customers.models import Contact, VerticalMarket
-from surveys.demo import DEMO_SLUGS, surveys_demo_reset, surveys_demo_seed
+from customers.models import Account, Contact, VerticalMarket
+from surveys.demo import DEMO_SLUGS, READY_ACCOUNTS, surveys_demo_reset, surveys_demo_seed
 from surveys.models import Answer, Invitation, Response, Survey
 
 
@@ -53,6 +53,10 @@ def demo_roles_seed(*, users: dict[str, object]) -> None:
     for username, _name, _vertical, role in STAFF:
         users[username].groups.set([groups[role]])
     Group.objects.filter(name=LEGACY_GROUP).delete()
+    # The designer serves the accounts quiet for six weeks, so that their send by hand (which
+    # reaches the contacts of the accounts one serves) invites at once.
+    for account in Account.objects.filter(name__in=READY_ACCOUNTS):
+        account.account_team.add(users["designer"])
 
 
 def demo_reset() -> None:

@@ -127,14 +127,24 @@ def test_the_send_action_reaches_only_visible_contacts(client, teams):
     _login(client, teams, SURVEY_DESIGNER)
     survey = SurveyFactory()
     url = reverse("admin:customers_contact_changelist")
-    chosen = [teams["my_contact"].pk, teams["their_contact"].pk]
+    chosen = {
+        "action": "send_survey",
+        helpers.ACTION_CHECKBOX_NAME: [teams["my_contact"].pk, teams["their_contact"].pk],
+        "survey": survey.pk,
+    }
 
+    preview = client.post(url, {**chosen, "apply": "Send"})
     client.post(
         url,
-        {"action": "send_survey", helpers.ACTION_CHECKBOX_NAME: chosen, "apply": "Send",
-         "survey": survey.pk},
-    )  # fmt: skip
+        {
+            **chosen,
+            "apply": "1",
+            "confirm": "1",
+            "preview_digest": preview.context["preview"].digest,
+        },
+    )
 
+    assert "Bob Theirs" not in preview.content.decode()
     send = Distribution.objects.get(survey=survey)
     assert list(send.invitations.values_list("contact", flat=True)) == [teams["my_contact"].pk]
 

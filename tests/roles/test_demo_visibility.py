@@ -20,6 +20,7 @@ from django.urls import reverse
 from cem_project.roles import ANALYST, EXECUTIVE, ROLES_BY_KEY, groups_seeing_every_account
 from customers.models import Account, Contact, TouchPointEvent, VerticalMarket
 from surveys.constants import ResponseStatus
+from surveys.demo import READY_ACCOUNTS
 from surveys.demo.surveys import SLUG_RELATIONSHIP
 from surveys.models import Distribution, Inquiry, Invitation, Response, Survey, Wave
 from tests.factories import InvitationFactory
@@ -120,7 +121,9 @@ def test_the_demo_users_serve_the_accounts_the_readme_describes(demo):
     assert len(olivia) == 6 and olivia <= in_market["healthcare"]  # as the README says
     assert wei and wei <= in_market["retail"]
     assert expected_account_ids(users.get(username="gm.public")) == in_market["public-sector"]
-    assert expected_account_ids(users.get(username="designer")) == set()
+    assert expected_account_ids(users.get(username="designer")) == _ids(
+        Account.objects.filter(name__in=READY_ACCOUNTS)
+    )
     assert expected_account_ids(users.get(username="specialist.service")) == set()
     # Each demo user has exactly one group, a product role.
     role_names = {role.name for role in ROLES_BY_KEY.values()}
