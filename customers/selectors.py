@@ -5,6 +5,7 @@ cell) is matched to an account, a contact or a touch point; every API and import
 """
 
 import logging
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery
@@ -25,15 +26,26 @@ def visible_account_ids(user) -> frozenset[int] | None:
     return frozenset(Account.objects.visible_to(user).values_list("id", flat=True))
 
 
-def latest_billed() -> Coalesce:
-    """The billed revenue of an account's latest revenue period (0 without any), as an
-    expression to annotate on an Account queryset (e.g. `.annotate(billed=latest_billed())`)."""
-    latest = AccountRevenue.objects.filter(account=OuterRef("pk")).order_by("-period_start")
+def latest_revenue(field: str = "billed", *, as_of: date | None = None) -> Coalesce:
+    """`field` ("billed" or "forecast") of an account's latest revenue period (0 without any),
+    as an expression to annotate on an Account queryset. With `as_of`, the latest period that
+    started on or before that day: the revenue as it stood then."""
+    if field not in ("billed", "forecast"):
+        raise ValueError(f"Not a revenue figure: {field!r}")
+    latest = AccountRevenue.objects.filter(account=OuterRef("pk"))
+    if as_of is not None:
+        latest = latest.filter(period_start__lte=as_of)
     return Coalesce(
-        Subquery(latest.values("billed")[:1]),
+        Subquery(latest.order_by("-period_start").values(field)[:1]),
         Decimal(0),
         output_field=DecimalField(max_digits=16, decimal_places=2),
     )
+
+
+def latest_billed(*, as_of: date | None = None) -> Coalesce:
+    """The billed revenue of an account's latest revenue period (0 without any), as an
+    expression to annotate on an Account queryset (e.g. `.annotate(billed=latest_billed())`)."""
+    return latest_revenue("billed", as_of=as_of)
 
 
 def account_list(*, user) -> QuerySet[Account]:

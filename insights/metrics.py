@@ -72,24 +72,98 @@ METRICS: dict[str, MetricDef] = {
 }
 
 
+# ------------------------------------------------------------------ low scores
+
+LOW_CSAT_MAX = 2  # 1-2 on the 1-5 CSAT scale
+LOW_CES_MAX = 3  # 1-3 on the 1-7 effort scale: below its neutral middle
+
+
+def share(part: int, whole: int) -> float | None:
+    """`part` of `whole` in percent, one decimal; None when there is nothing to share."""
+    if not whole:
+        return None
+    return _round(100.0 * part / whole)
+
+
+def low_score_share(low: int, scored: int) -> float | None:
+    """Share of low scores among scored answers, in percent: NPS detractors (0-6), CSAT 1-2
+    and CES 1-3 count as low, so that touch points measured differently compare."""
+    return share(low, scored)
+
+
 # ------------------------------------------------------------------ customer matrix
 
-HIGH_BILLED_ABOVE = 10_000_000
-HIGH_SATISFACTION_NPS_MIN = 0
+INSUFFICIENT = "insufficient"
+# The satisfaction axes a viewer may choose, in menu order.
+MATRIX_METRICS = ("nps", "cx_index", "csat")
+# Answers that make one "answer" toward CEM_MATRIX_MIN_ANSWERS: the CX index asks three items.
+MATRIX_ANSWERS_PER_RESPONSE = {"nps": 1, "cx_index": 3, "csat": 1}
+PLACEMENT_LABELS = {
+    **dict(Quadrant.choices),
+    INSUFFICIENT: _("Too few answers"),
+}
+PLACEMENTS = (*Quadrant.values, INSUFFICIENT)
 
 
-def quadrant(billed: float | None, satisfaction: float | None) -> str | None:
-    """The account's quadrant of the customer matrix, or None without a satisfaction score.
+@dataclass(frozen=True)
+class MatrixRule:
+    """The thresholds that place an account: billed above `revenue_threshold` is high billing,
+    satisfaction at or above `satisfaction_threshold` is high, fewer than `min_answers` answers
+    is too few to place."""
 
-    High billing: latest billed revenue above 10 million (the HiTouch rule). Satisfaction is
-    the account's NPS; high means at least 0, i.e. at least as many promoters as detractors.
+    metric: str
+    revenue_threshold: float
+    satisfaction_threshold: float
+    min_answers: int
+
+
+def matrix_rule(metric: str = "nps") -> MatrixRule:
+    """The matrix thresholds for `metric` (one of MATRIX_METRICS), from the settings."""
+    from django.conf import settings
+
+    if metric not in MATRIX_METRICS:
+        raise ValueError(f"Not a matrix metric: {metric!r}")
+    thresholds = {
+        "nps": settings.CEM_MATRIX_NPS_THRESHOLD,
+        "cx_index": settings.CEM_MATRIX_CX_INDEX_THRESHOLD,
+        "csat": settings.CEM_MATRIX_CSAT_THRESHOLD,
+    }
+    return MatrixRule(
+        metric=metric,
+        revenue_threshold=float(settings.CEM_MATRIX_REVENUE_THRESHOLD),
+        satisfaction_threshold=float(thresholds[metric]),
+        min_answers=int(settings.CEM_MATRIX_MIN_ANSWERS),
+    )
+
+
+def matrix_answers(metric: str, answers: int) -> int:
+    """Answers behind an account's score as counted against the minimum: for the CX index a
+    set of its three items counts once (rounded down: a partial set does not count)."""
+    return answers // MATRIX_ANSWERS_PER_RESPONSE[metric]
+
+
+def high_satisfaction(satisfaction: float, rule: MatrixRule) -> bool:
+    return satisfaction >= rule.satisfaction_threshold
+
+
+def high_billing(billed: float | None, rule: MatrixRule) -> bool:
+    return float(billed or 0) > rule.revenue_threshold
+
+
+def quadrant(*, billed: float | None, satisfaction: float | None, n: int, rule: MatrixRule) -> str:
+    """The account's place in the customer matrix: a Quadrant value, or INSUFFICIENT.
+
+    The one classification of the product (pages, API, exports, pulse segments, PDFs and
+    alert rules call it). High billing: latest billed revenue strictly above the revenue
+    threshold (HiTouch: customers billed above 10 million are high-value). High satisfaction:
+    the score at or above the metric's threshold (NPS 0: at least as many promoters as
+    detractors). Fewer than `rule.min_answers` answers, or no score, is too few to place.
     Model = high/high, At risk = high billing/low satisfaction, Growth = low billing/high
     satisfaction, Dangling = low/low.
     """
-    if satisfaction is None:
-        return None
-    high_billing = (billed or 0) > HIGH_BILLED_ABOVE
-    high_satisfaction = satisfaction >= HIGH_SATISFACTION_NPS_MIN
-    if high_billing:
-        return Quadrant.MODEL if high_satisfaction else Quadrant.AT_RISK
-    return Quadrant.GROWTH if high_satisfaction else Quadrant.DANGLING
+    if satisfaction is None or n < rule.min_answers:
+        return INSUFFICIENT
+    satisfied = high_satisfaction(satisfaction, rule)
+    if high_billing(billed, rule):
+        return Quadrant.MODEL if satisfied else Quadrant.AT_RISK
+    return Quadrant.GROWTH if satisfied else Quadrant.DANGLING

@@ -232,6 +232,17 @@ CEM_SEND_LEASE_SECONDS = env.int("CEM_SEND_LEASE_SECONDS", default=660)
 CEM_REPORT_TIMEOUT_SECONDS = env.float("CEM_REPORT_TIMEOUT_SECONDS", default=30.0)
 CEM_REPORT_MEMORY_MB = env.int("CEM_REPORT_MEMORY_MB", default=1024)
 
+# The customer matrix (insights.metrics.matrix_rule). Billed strictly above the revenue threshold
+# is high billing (HiTouch: above 10 million); a score at or above its metric's threshold is
+# high satisfaction: NPS 0 (at least as many promoters as detractors), CX index 60 (items
+# averaging 3.4 of 5, above the scale's neutral middle), CSAT 70 (seven in ten answering 4-5).
+# Accounts with fewer answers than CEM_MATRIX_MIN_ANSWERS are "too few answers", not placed.
+CEM_MATRIX_REVENUE_THRESHOLD = env.int("CEM_MATRIX_REVENUE_THRESHOLD", default=10_000_000)
+CEM_MATRIX_NPS_THRESHOLD = env.float("CEM_MATRIX_NPS_THRESHOLD", default=0.0)
+CEM_MATRIX_CX_INDEX_THRESHOLD = env.float("CEM_MATRIX_CX_INDEX_THRESHOLD", default=60.0)
+CEM_MATRIX_CSAT_THRESHOLD = env.float("CEM_MATRIX_CSAT_THRESHOLD", default=70.0)
+CEM_MATRIX_MIN_ANSWERS = env.int("CEM_MATRIX_MIN_ANSWERS", default=3)
+
 # ------------------------------------------------------------------ forms, API
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -206,6 +206,37 @@ def nps_from_aggregates(row) -> float | None:
     return metrics.nps(promoters, row["nps_n"] - promoters - detractors, detractors)
 
 
+# Per satisfaction metric of the customer matrix: the question types it reads and the
+# aggregates of metric_aggregates() it needs.
+SATISFACTION_TYPES = {
+    "nps": (QuestionType.NPS,),
+    "csat": (QuestionType.RATING,),
+    "cx_index": CX_INDEX_TYPES,
+}
+SATISFACTION_AGGREGATES = {
+    "nps": NPS_COUNTS,
+    "csat": ("csat_n", "csat_satisfied"),
+    "cx_index": ("cx_n", "cx_avg"),
+}
+
+
+def satisfaction_aggregates(metric: str) -> dict:
+    """The part of metric_aggregates() that `metric` needs, for .annotate() per group."""
+    aggregates = metric_aggregates()
+    return {key: aggregates[key] for key in SATISFACTION_AGGREGATES[metric]}
+
+
+def satisfaction_from_aggregates(metric: str, row) -> tuple[float | None, int]:
+    """(score, answers behind it) of a satisfaction metric from a metric_aggregates() row."""
+    if metric == "nps":
+        return nps_from_aggregates(row), row["nps_n"]
+    if metric == "csat":
+        return metrics.csat(row["csat_satisfied"], row["csat_n"]), row["csat_n"]
+    if metric == "cx_index":
+        return metrics.cx_index(row["cx_avg"]), row["cx_n"]
+    raise ValueError(f"Not a satisfaction metric: {metric!r}")
+
+
 def summary_from_aggregates(row: dict, *, n: int) -> MetricSummary:
     promoters, detractors = row["promoters"], row["detractors"]
     passives = row["nps_n"] - promoters - detractors
