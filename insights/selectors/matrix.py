@@ -80,7 +80,8 @@ class MatrixAccount:
     id: int
     name: str
     vertical_market_id: int
-    vertical_market: str
+    vertical_market: str  # its name
+    vertical_market_code: str
     billed_revenue: Decimal
     forecast_revenue: Decimal
     satisfaction: float | None
@@ -156,7 +157,15 @@ def customer_matrix(*, scope: MatrixScope, metric: str = "nps") -> CustomerMatri
             forecast=latest_revenue("forecast", as_of=as_of),
         )
         .order_by("name", "pk")
-        .values("pk", "name", "vertical_market_id", "vertical_market__name", "billed", "forecast")
+        .values(
+            "pk",
+            "name",
+            "vertical_market_id",
+            "vertical_market__name",
+            "vertical_market__code",
+            "billed",
+            "forecast",
+        )
     )
     placed = []
     for account in accounts:
@@ -168,6 +177,7 @@ def customer_matrix(*, scope: MatrixScope, metric: str = "nps") -> CustomerMatri
                 name=account["name"],
                 vertical_market_id=account["vertical_market_id"],
                 vertical_market=account["vertical_market__name"],
+                vertical_market_code=account["vertical_market__code"],
                 billed_revenue=account["billed"],
                 forecast_revenue=account["forecast"],
                 satisfaction=satisfaction,
