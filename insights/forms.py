@@ -3,9 +3,11 @@ import logging
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Account, TouchPoint
+from customers.models import Account, TouchPoint, VerticalMarket
 
+from .metrics import MATRIX_METRICS, METRICS
 from .selectors.aggregates import ResultFilter, result_filter_for
+from .selectors.matrix import MatrixScope, matrix_scope_for, relationship_waves, wave_previous
 
 security_log = logging.getLogger("cem.security")
 
@@ -69,3 +71,88 @@ class ResultFilterForm(forms.Form):
             until=data.get("until"),
             **extra,
         )
+
+
+class WaveChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, wave) -> str:
+        return wave.name
+
+
+class MatrixFilterForm(forms.Form):
+    """Filters of the customer matrix (GET): a wave or a date range, the satisfaction metric,
+    a vertical market, and a wave to compare with (the arrows of movement)."""
+
+    wave = WaveChoiceField(
+        label=_("Relationship wave"),
+        queryset=relationship_waves(),
+        required=False,
+        empty_label=_("No wave: a date range"),
+    )
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until (inclusive)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    metric = forms.ChoiceField(
+        label=_("Satisfaction"),
+        choices=[(key, METRICS[key].label) for key in MATRIX_METRICS],
+        required=False,
+    )
+    vertical_market = forms.ModelChoiceField(
+        label=_("Vertical market"),
+        queryset=VerticalMarket.objects.order_by("name"),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All vertical markets"),
+    )
+    compare = WaveChoiceField(
+        label=_("Compare with wave"),
+        queryset=relationship_waves(),
+        required=False,
+        empty_label=_("No comparison"),
+        help_text=_("Arrows show where each account was in that wave."),
+    )
+
+    def __init__(self, data=None, *, user, **kwargs):
+        if data is not None and "compare" not in data and data.get("wave"):
+            # Opening a wave compares it with the wave before it, until the viewer chooses.
+            try:
+                wave = self.base_fields["wave"].clean(data.get("wave"))
+            except forms.ValidationError:
+                wave = None
+            previous = wave_previous(wave=wave) if wave else None
+            if previous is not None:
+                data = data.copy()
+                data["compare"] = str(previous.pk)
+        super().__init__(data, **kwargs)
+        self.user = user
+
+    def clean(self):
+        cleaned = super().clean()
+        wave, since, until = cleaned.get("wave"), cleaned.get("since"), cleaned.get("until")
+        if wave and (since or until):
+            self.add_error("wave", _("Choose a wave or a date range, not both."))
+        if since and until and since > until:
+            self.add_error("since", _("The start date must not be after the end date."))
+        compare = cleaned.get("compare")
+        if compare and not wave:
+            self.add_error("compare", _("Choose the wave to compare it with first."))
+        elif compare and compare == wave:
+            self.add_error("compare", _("Choose another wave than the one shown."))
+        return cleaned
+
+    def query(self) -> tuple[MatrixScope, str, object]:
+        """(scope, metric, wave to compare with) for valid input; the default otherwise."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        market = data.get("vertical_market")
+        scope = matrix_scope_for(
+            self.user,
+            wave=data.get("wave"),
+            since=data.get("since"),
+            until=data.get("until"),
+            vertical_market_id=market.pk if market else None,
+        )
+        return scope, data.get("metric") or "nps", data.get("compare")

@@ -1,0 +1,57 @@
+"""Staff page: the customer matrix of a wave or date range, with movement between waves."""
+
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from ..forms import MatrixFilterForm
+from ..metrics import INSUFFICIENT, METRICS, PLACEMENT_LABELS
+from ..selectors.matrix import (
+    customer_matrix,
+    matrix_movement,
+    quadrant_changes,
+    scope_with_wave,
+)
+
+EXPLANATIONS = {
+    "model": _("High billing, high satisfaction: keep them so."),
+    "at_risk": _("High billing, low satisfaction: revenue at risk."),
+    "growth": _("Low billing, high satisfaction: room to grow."),
+    "dangling": _("Low billing, low satisfaction."),
+    INSUFFICIENT: _("Too few answers to place."),
+}
+
+
+@staff_member_required
+def customer_matrix_page(request: HttpRequest) -> HttpResponse:
+    form = MatrixFilterForm(request.GET or None, user=request.user)
+    scope, metric, compare = form.query()
+    matrix = customer_matrix(scope=scope, metric=metric)
+    moves = []
+    if compare is not None:
+        before = customer_matrix(scope=scope_with_wave(scope, compare), metric=metric)
+        moves = matrix_movement(before=before, after=matrix)
+    by_quadrant = matrix.by_quadrant()
+    groups = [(key, PLACEMENT_LABELS[key], accounts) for key, accounts in by_quadrant.items()]
+    # Sums over the accounts already placed (one row each), not over answers.
+    totals = [
+        (
+            key,
+            PLACEMENT_LABELS[key],
+            EXPLANATIONS[key],
+            accounts,
+            sum(a.billed_revenue for a in accounts),
+        )
+        for key, accounts in by_quadrant.items()
+    ]
+    context = {
+        "form": form,
+        "matrix": matrix,
+        "metric": METRICS[metric],
+        "groups": groups,
+        "totals": totals,
+        "compare": compare,
+        "changes": quadrant_changes(moves),
+    }
+    return render(request, "insights/matrix.html", context)
