@@ -242,6 +242,12 @@ CEM_MATRIX_NPS_THRESHOLD = env.float("CEM_MATRIX_NPS_THRESHOLD", default=0.0)
 CEM_MATRIX_CX_INDEX_THRESHOLD = env.float("CEM_MATRIX_CX_INDEX_THRESHOLD", default=60.0)
 CEM_MATRIX_CSAT_THRESHOLD = env.float("CEM_MATRIX_CSAT_THRESHOLD", default=70.0)
 CEM_MATRIX_MIN_ANSWERS = env.int("CEM_MATRIX_MIN_ANSWERS", default=3)
+# The corridor's weakest step is chosen among cells with at least this many scored answers.
+CEM_CORRIDOR_MIN_ANSWERS = env.int("CEM_CORRIDOR_MIN_ANSWERS", default=10)
+# Event attributes offered as cuts of the corridor page (any name works in the API).
+CEM_CORRIDOR_ATTRIBUTES = env.list(
+    "CEM_CORRIDOR_ATTRIBUTES", default=["technician", "agent", "region", "channel"]
+)
 
 # ------------------------------------------------------------------ forms, API
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
