@@ -1,12 +1,14 @@
 import logging
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Account, TouchPoint, VerticalMarket
 
 from .metrics import MATRIX_METRICS, METRICS
 from .selectors.aggregates import ResultFilter, result_filter_for
+from .selectors.corridor import PERIOD_LABELS, CorridorScope, corridor_scope_for
 from .selectors.matrix import MatrixScope, matrix_scope_for, relationship_waves, wave_previous
 
 security_log = logging.getLogger("cem.security")
@@ -156,3 +158,42 @@ class MatrixFilterForm(forms.Form):
             vertical_market_id=market.pk if market else None,
         )
         return scope, data.get("metric") or "nps", data.get("compare")
+
+
+class CorridorFilterForm(forms.Form):
+    """Filters of the touch-point corridor (GET): dates, period and an event attribute."""
+
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("Until (inclusive)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    period = forms.ChoiceField(label=_("Per"), choices=list(PERIOD_LABELS.items()), required=False)
+    attribute = forms.ChoiceField(label=_("Cut by event attribute"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        names = settings.CEM_CORRIDOR_ATTRIBUTES
+        self.fields["attribute"].choices = [("", _("No cut"))] + [(n, n) for n in names]
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and since > until:
+            self.add_error("since", _("The start date must not be after the end date."))
+        return cleaned
+
+    def scope(self) -> CorridorScope:
+        """The scope for valid input; the default (the last twelve months) otherwise."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return corridor_scope_for(
+            self.user,
+            since=data.get("since"),
+            until=data.get("until"),
+            period=data.get("period") or "month",
+            attribute=data.get("attribute") or None,
+        )

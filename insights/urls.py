@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import accounts, matrix, results, waves
+from .views import accounts, corridor, matrix, results, waves
 
 app_name = "insights"
 
@@ -9,5 +9,6 @@ urlpatterns = [
     path("surveys/<int:pk>/results/", results.survey_results, name="survey_results"),
     path("programmes/<int:pk>/waves/", waves.programme_waves, name="programme_waves"),
     path("matrix/", matrix.customer_matrix_page, name="matrix"),
+    path("corridor/", corridor.corridor_page, name="corridor"),
     path("accounts/<int:pk>/", accounts.account_detail, name="account"),
 ]

@@ -230,6 +230,8 @@ def _change(current: float | None, previous: float | None, digits: int) -> float
 
 
 def _with_changes(cells: list[CorridorCell]) -> list[CorridorCell]:
+    if cells:
+        cells[0].change = dict.fromkeys(FIGURES)  # no period before the first
     for previous, cell in zip(cells, cells[1:], strict=False):
         cell.change = {
             name: _change(getattr(cell, name), getattr(previous, name), 2 if name == "ces" else 1)

@@ -89,7 +89,7 @@ def test_the_corridor_lists_touch_points_in_order_with_hand_computed_figures(wor
     assert (q1.responses, q1.nps, q1.nps_n, q1.low_share, q1.scored) == (4, 25.0, 4, 25.0, 4)
     assert (q2.responses, q2.nps, q2.low_share) == (4, -50.0, 75.0)
     assert q2.change == {"nps": -75.0, "csat": None, "ces": None, "low_share": 50.0}
-    assert q1.change == {}  # no period before the first
+    assert q1.change == {"nps": None, "csat": None, "ces": None, "low_share": None}
     calls_q1, calls_q2 = _line(result, "call-center").cells
     assert (calls_q1.ces, calls_q1.low_share, calls_q2.ces, calls_q2.low_share) == (
         5.0, 25.0, 6.0, 0.0
