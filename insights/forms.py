@@ -197,3 +197,20 @@ class CorridorFilterForm(forms.Form):
             period=data.get("period") or "month",
             attribute=data.get("attribute") or None,
         )
+
+
+class PerceptionGapForm(forms.Form):
+    """The wave and metric of the perception gap (GET); the wave defaults to the latest one
+    with predictions."""
+
+    wave = WaveChoiceField(label=_("Relationship wave"), queryset=relationship_waves())
+    metric = forms.ChoiceField(
+        label=_("Metric"),
+        choices=[(key, METRICS[key].label) for key in MATRIX_METRICS],
+        required=False,
+    )
+
+    def selection(self, default_wave):
+        """(wave, metric) for valid input; the default wave and NPS otherwise."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return data.get("wave") or default_wave, data.get("metric") or "nps"

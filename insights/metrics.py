@@ -15,6 +15,8 @@ from surveys.constants import Quadrant
 # shows it too and surveys may not import insights; it is registered below like the others.
 from surveys.rates import response_rate
 
+from .constants import SatisfactionMetric
+
 PROMOTER_MIN = 9
 DETRACTOR_MAX = 6
 CSAT_SATISFIED_MIN = 4
@@ -94,8 +96,8 @@ def low_score_share(low: int, scored: int) -> float | None:
 # ------------------------------------------------------------------ customer matrix
 
 INSUFFICIENT = "insufficient"
-# The satisfaction axes a viewer may choose, in menu order.
-MATRIX_METRICS = ("nps", "cx_index", "csat")
+# The satisfaction axes a viewer may choose (and predictions are made in), in menu order.
+MATRIX_METRICS = tuple(SatisfactionMetric.values)
 # Answers that make one "answer" toward CEM_MATRIX_MIN_ANSWERS: the CX index asks three items.
 MATRIX_ANSWERS_PER_RESPONSE = {"nps": 1, "cx_index": 3, "csat": 1}
 PLACEMENT_LABELS = {
