@@ -255,7 +255,7 @@ def demo_reference_seed() -> tuple[dict[str, VerticalMarket], dict[str, TouchPoi
 def demo_accounts_seed(
     *, verticals: dict[str, VerticalMarket], users: dict[str, object], seed: int, today: date
 ) -> list[Account]:
-    """Accounts with revenue for this and last year, account teams and 2-5 contacts each."""
+    """Accounts with revenue for this and last year, account teams and 3-6 contacts each."""
     accounts = []
     team_by_vertical: dict[str, list] = {}
     gm_by_vertical = {}
@@ -309,7 +309,7 @@ def demo_accounts_seed(
 
         domain = _domain(name)
         emails = set()
-        for position in range(rng.randint(2, 5)):
+        for position in range(rng.randint(3, 6)):
             # Most contacts speak the account's language; international accounts mix in English.
             contact_language = language if rng.random() < 0.8 else rng.choice(LANGUAGES)
             full_name, handle = _person(rng, contact_language)

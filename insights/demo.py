@@ -3,12 +3,15 @@ each app seeds its own rows (customers/demo.py, then surveys/demo/), and what sp
 giving the staff users their roles (cem_project/roles.py), is done here. `manage.py seed_demo`
 calls `demo_seed`.
 
-insights has no rows of its own to seed yet (its daily rollup is rebuilt from the answers by
-`metrics_rollup`); what it needs later (alert rules, cases, action plans) is added here.
+insights seeds the account teams' predictions for the latest relationship wave (the perception
+gap); its daily rollup is rebuilt from the answers by `metrics_rollup`. What it needs later
+(alert rules, cases, action plans) is added here.
 """
 
+import random
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -24,7 +27,11 @@ from customers.demo import (
 )
 from customers.models import Account, Contact, VerticalMarket
 from surveys.demo import DEMO_SLUGS, READY_ACCOUNTS, surveys_demo_reset, surveys_demo_seed
-from surveys.models import Answer, Invitation, Response, Survey
+from surveys.demo.generator import MOOD
+from surveys.demo.surveys import SLUG_RELATIONSHIP
+from surveys.models import Answer, Invitation, Response, Survey, Wave
+
+from .models import Prediction
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,56 @@ def demo_roles_seed(*, users: dict[str, object]) -> None:
         account.account_team.add(users["designer"])
 
 
+# How far above their customers' own NPS each vertical's teams put their accounts: most are
+# optimistic, as in the survey where 80% of companies believed they delivered a superior
+# experience and 8% of their customers agreed; the public-sector team knows its accounts.
+TEAM_OPTIMISM = {"healthcare": 65, "manufacturing": 60, "retail": 70, "public-sector": 5}
+
+
+def _nps_of_mood(mood: float) -> float:
+    """About the NPS an account of this demo mood gives in a wave (fitted on the seeded waves;
+    see surveys.demo.generator)."""
+    return 230 * mood - 120
+
+
+def demo_predictions_seed(*, accounts: list[Account], seed: int) -> int:
+    """Each account team's NPS prediction for the latest relationship wave, recorded the week
+    before it opened; once. Written directly: the wave has closed since, and the service only
+    takes predictions for waves still open."""
+    wave = (
+        Wave.objects.filter(programme__survey__slug=SLUG_RELATIONSHIP)
+        .order_by("-period_start")
+        .first()
+    )
+    if wave is None or Prediction.objects.filter(wave=wave).exists():
+        return 0
+    rng = random.Random(f"{seed}:predictions")
+    teams = {
+        account.pk: sorted(account.account_team.all(), key=lambda user: user.username)
+        for account in Account.objects.filter(pk__in=[a.pk for a in accounts]).prefetch_related(
+            "account_team"
+        )
+    }
+    predictions = []
+    for account in sorted(accounts, key=lambda a: a.name):
+        optimism = TEAM_OPTIMISM[account.vertical_market.code]
+        guess = _nps_of_mood(MOOD[account.name]) + optimism + rng.gauss(0, 10)
+        team = teams.get(account.pk) or [None]
+        predictions.append(
+            Prediction(
+                account=account,
+                wave=wave,
+                metric="nps",
+                score=Decimal(max(-100, min(100, round(guess)))),
+                predicted_by=team[0],
+            )
+        )
+    Prediction.objects.bulk_create(predictions)
+    recorded = wave.opens_at - timedelta(days=7)
+    Prediction.objects.filter(wave=wave).update(created_at=recorded, updated_at=recorded)
+    return len(predictions)
+
+
 def demo_reset() -> None:
     """Removes what the demo created, the apps that depend on others first."""
     surveys_demo_reset()
@@ -80,6 +137,7 @@ def demo_seed(
     customers = customers_demo_seed(password=password, seed=seed, today=now.date())
     demo_roles_seed(users=customers.users)
     created = surveys_demo_seed(customers=customers, seed=seed, now=now)
+    demo_predictions_seed(accounts=customers.accounts, seed=seed)
     accounts = customers.accounts
     demo_surveys = Survey.objects.filter(slug__in=DEMO_SLUGS)
     return DemoSummary(

@@ -170,6 +170,8 @@ def demo_activity_seed(
                 account_id=contact.account_id,
                 touch_point=survey.touch_point,
                 event=invitation.event,
+                # As response_submit does: the event's attributes travel with the response.
+                attributes=dict(invitation.event.attributes) if invitation.event else {},
                 status=ResponseStatus.COMPLETED,
                 language=contact.language,
                 submitted_at=submitted,

@@ -5,17 +5,19 @@ the touch point. Every draw comes from one random stream, in a fixed order."""
 import random
 from datetime import datetime, timedelta
 
+from django.utils import timezone
+
 from customers.demo import ACCOUNTS
 from customers.models import Account, Contact, TouchPointEvent
 
 from ..constants import InvitationStatus, QuestionType, SkipReason
 from ..models import Answer, Distribution, Invitation, Question, Response, Survey
-from .texts import COMMENTS
+from .texts import COMMENTS, RELATIONSHIP
 
 # How satisfied each demo account is, 0..1; it drives the answers. Together with billing it
 # places each account in a matrix quadrant: billed > 10M is high value, mood >= 0.6 satisfied.
 MOOD = {
-    "Northbridge Health System": 0.33,
+    "Northbridge Health System": 0.27,
     "St. Aurelia Hospital Group": 0.80,
     "Shenzhen Kangning Medical Devices": 0.82,
     "Szpital Wojewódzki im. Kopernika": 0.30,
@@ -74,6 +76,20 @@ EVENT_PREFIX = "DEMO-"  # the external ids of the demo's events, so that a reset
 # the first relationship results improved; one did not.
 VERTICAL_TREND = {"healthcare": 0.12, "manufacturing": 0.10, "retail": -0.06, "public-sector": 0.0}
 TOUCH_POINT_OFFSET = {"installation": -0.03, "call-center": -0.06}
+# Accounts whose experience changed after the first relationship wave (ten months ago), so
+# that the matrix shows movement between the two waves: the shift builds up over the five
+# months after that wave and holds since.
+STORY_SHIFT = {
+    "Beijing Huaxia Hospital": +0.42,  # acted on the first wave: at risk, then model
+    "Szpital Wojewódzki im. Kopernika": +0.38,  # dangling, then growth
+    "Medivale Diagnostics": -0.36,  # model, then at risk
+    "Kourosh Home Goods": -0.3,  # growth, then dangling
+}
+# The weak step of the corridor: in the last complete quarter a new subcontracted installer
+# (R. Nowak) left many customers unhappy and the backlog he caused hurt the others a little.
+WEAK_TECHNICIAN = "R. Nowak"
+WEAK_TECHNICIAN_OFFSET = -0.42
+WEAK_QUARTER_OFFSET = -0.08
 TECHNICIANS = ("K. Adams", "R. Nowak", "S. Li", "P. Moradi", "J. Ortiz", "D. Kim")
 AGENTS = ("Amy", "Bartek", "Chen", "Darya", "Ethan", "Fiona", "Goran")
 
@@ -125,14 +141,31 @@ class Generator:
         # invitation index -> (submitted_at, mood)
         self.answered: dict[int, tuple[datetime, float]] = {}
 
-    def mood(self, account_id: int, when: datetime, touch_point_code: str = "") -> float:
-        base = self.account_info[account_id][5]
+    def mood(
+        self, account_id: int, when: datetime, touch_point_code: str = "", offset: float = 0.0
+    ) -> float:
+        name, base = self.account_info[account_id][0], self.account_info[account_id][5]
         year_fraction = 1 - (self.now - when).days / 365  # 0 a year ago, 1 today
         trend = VERTICAL_TREND[self.vertical_code[account_id]] * (year_fraction - 0.5)
+        after_first_wave = min(1.0, max(0.0, (300 - (self.now - when).days) / 150))
+        story = STORY_SHIFT.get(name, 0.0) * after_first_wave
         noise = self.rng.gauss(0, 0.08)
-        return min(
-            1.0, max(0.0, base + trend + TOUCH_POINT_OFFSET.get(touch_point_code, 0) + noise)
-        )
+        mood = base + trend + story + TOUCH_POINT_OFFSET.get(touch_point_code, 0) + offset
+        return min(1.0, max(0.0, mood + noise))
+
+    def weak_quarter(self) -> tuple[datetime, datetime]:
+        """The last complete calendar quarter before now: [start, end)."""
+        local = timezone.localtime(self.now)
+        month = (local.month - 1) // 3 * 3 + 1
+        end = local.replace(month=month, day=1, hour=0, minute=0, second=0, microsecond=0)
+        start_month = end.month - 3 if end.month > 3 else end.month + 9
+        return end.replace(year=end.year - (end.month <= 3), month=start_month), end
+
+    def installation_offset(self, occurred: datetime, technician: str) -> float:
+        start, end = self.weak_quarter()
+        if not start <= occurred < end:
+            return 0.0
+        return WEAK_TECHNICIAN_OFFSET if technician == WEAK_TECHNICIAN else WEAK_QUARTER_OFFSET
 
     def _invite(self, invitation: Invitation, *, mood: float, rate: float, mean_hours: float):
         """Decides whether and when the contact answered and sets the invitation's state."""
@@ -168,11 +201,13 @@ class Generator:
             occurred = self.now - timedelta(seconds=self.rng.uniform(3 * 3600, 365 * 86400))
             if account.pk in self.ready and self.now - occurred < READY_QUIET:
                 occurred -= READY_QUIET  # the ready accounts' recent weeks stay quiet
+            offset = 0.0
             if code == "installation":
                 attributes = {
                     "order": f"SO-{240000 + i}",
                     "technician": self.rng.choice(TECHNICIANS),
                 }
+                offset = self.installation_offset(occurred, attributes["technician"])
             else:
                 attributes = {
                     "queue": self.rng.choice(("orders", "billing", "repair", "general")),
@@ -208,9 +243,8 @@ class Generator:
                 continue
             invitation.sent_at = sent
             invitation.attempts = 1
-            self._invite(
-                invitation, mood=self.mood(account.pk, occurred, code), rate=rate, mean_hours=20
-            )
+            mood = self.mood(account.pk, occurred, code, offset)
+            self._invite(invitation, mood=mood, rate=rate, mean_hours=20)
 
     def wave(self, *, survey: Survey, distribution: Distribution, opens: datetime, closes):
         for account in self.accounts:
@@ -226,7 +260,8 @@ class Generator:
                     attempts=1,
                     reminders_sent=self.rng.choice((0, 1, 1, 2)),
                 )
-                rate = 0.75 if contact.is_key_contact else 0.55
+                # Account teams follow their relationship surveys up: most contacts answer.
+                rate = 0.9 if contact.is_key_contact else 0.75
                 self._invite(invitation, mood=self.mood(account.pk, sent), rate=rate, mean_hours=96)
 
     def pulse(self, *, survey: Survey, distribution: Distribution, opens: datetime, sample):
@@ -246,8 +281,10 @@ class Generator:
 
     # ---------------------------------------------------------------- answers
 
-    def comment(self, language: str, tone: str) -> str:
-        return self.rng.choice(COMMENTS.get(language, COMMENTS["en"])[tone])
+    def comment(self, language: str, tone: str, about: str) -> str:
+        """A comment in `language` about the touch point `about` (else the relationship)."""
+        texts = COMMENTS.get(language, COMMENTS["en"])
+        return self.rng.choice(texts.get(about, texts[RELATIONSHIP])[tone])
 
     def answers_for(self, response: Response, questions: list[Question], mood: float):
         rng = self.rng
@@ -294,6 +331,7 @@ class Generator:
             elif qtype == QuestionType.TEXT:
                 if rng.random() > (0.45 if tone != "mid" else 0.2):
                     continue
-                answer.text = self.comment(response.language, tone)
+                about = response.touch_point.code if response.touch_point else RELATIONSHIP
+                answer.text = self.comment(response.language, tone, about)
             rows.append(answer)
         return rows

@@ -170,90 +170,214 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     },
 }
 
-# Free-text comments by language and tone (written for the demo; nothing is read at run time).
-COMMENTS: dict[str, dict[str, tuple[str, ...]]] = {
+# Free-text comments by language, what they are about and tone: a comment under an installation
+# survey is about the installation, one under the call-center survey about the call, and the
+# relationship and pulse surveys hear about the relationship as a whole (written for the demo).
+INSTALLATION, CALL_CENTER, RELATIONSHIP = "installation", "call-center", "relationship"
+COMMENTS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
     "en": {
-        "pos": (
-            "The installation team arrived on time and left the site spotless.",
-            "Technician explained every step and tested everything before leaving.",
-            "Quick answer on the phone, my problem was solved in one call.",
-            "Our account manager really understands how our wards work.",
-            "Smooth delivery and installation, no surprises on the invoice.",
-            "Great follow-up after the repair, the machine has run without a fault since.",
-            "Very professional people, easy to work with.",
-            "The agent knew our contract and did not make me repeat myself.",
-        ),
-        "mid": (
-            "Fine overall, but the scheduling could be more flexible.",
-            "OK experience. The online portal is confusing.",
-            "Good product, average service.",
-        ),
-        "neg": (
-            "Installation was postponed twice and nobody called to tell us.",
-            "I was transferred three times before anyone could help.",
-            "The invoice did not match the quote and it took weeks to correct.",
-            "Spare parts took far too long, the line stood still for four days.",
-            "Technician did not have the right tools and had to come back.",
-            "Hard to reach anyone who can actually make a decision.",
-            "Prices went up again without any improvement in service.",
-            "Waited 40 minutes on hold, then the call dropped.",
-        ),
+        INSTALLATION: {
+            "pos": (
+                "The installation team arrived on time and left the site spotless.",
+                "Technician explained every step and tested everything before leaving.",
+                "Smooth delivery and installation, no surprises.",
+            ),
+            "mid": (
+                "The installation went fine, but the time window was four hours wide.",
+                "Good work on site, but we had to chase the appointment.",
+            ),
+            "neg": (
+                "Installation was postponed twice and nobody called to tell us.",
+                "Technician did not have the right tools and had to come back.",
+                "The equipment was installed but nobody showed us how to use it.",
+            ),
+        },
+        CALL_CENTER: {
+            "pos": (
+                "Quick answer on the phone, my problem was solved in one call.",
+                "The agent knew our contract and did not make me repeat myself.",
+                "Friendly agent, clear next steps and a confirmation by e-mail.",
+            ),
+            "mid": (
+                "Solved in the end, but it took two calls.",
+                "Polite, but I had to explain the problem twice.",
+            ),
+            "neg": (
+                "I was transferred three times before anyone could help.",
+                "Waited 40 minutes on hold, then the call dropped.",
+                "Promised a call back that never came.",
+            ),
+        },
+        RELATIONSHIP: {
+            "pos": (
+                "Our account manager really understands how our business works.",
+                "Very professional people, easy to work with.",
+                "Great follow-up after the repair, the machine has run without a fault since.",
+            ),
+            "mid": (
+                "Fine overall, but the scheduling could be more flexible.",
+                "OK experience. The online portal is confusing.",
+                "Good product, average service.",
+            ),
+            "neg": (
+                "The invoice did not match the quote and it took weeks to correct.",
+                "Spare parts took far too long, the line stood still for four days.",
+                "Hard to reach anyone who can actually make a decision.",
+                "Prices went up again without any improvement in service.",
+            ),
+        },
     },
     "zh-hans": {
-        "pos": (
-            "安装团队准时到达，现场收拾得很干净。",
-            "客服一次就解决了我的问题，效率很高。",
-            "技术人员讲解很耐心，离开前测试了所有功能。",
-            "客户经理非常了解我们的业务，沟通顺畅。",
-            "维修后设备一直运行正常，服务很专业。",
-        ),
-        "mid": ("总体还可以，但预约时间不够灵活。", "产品不错，服务一般。"),
-        "neg": (
-            "安装时间一再推迟，也没有人提前通知。",
-            "电话转了好几次才找到能解决问题的人。",
-            "发票金额和报价不一致，修改花了好几周。",
-            "备件到货太慢，生产线停了四天。",
-            "价格又涨了，服务却没有任何改善。",
-        ),
+        INSTALLATION: {
+            "pos": (
+                "安装团队准时到达，现场收拾得很干净。",
+                "技术人员讲解很耐心，离开前测试了所有功能。",
+                "交付和安装都很顺利，没有任何意外。",
+            ),
+            "mid": (
+                "安装还算顺利，但预约的时间段长达四个小时。",
+                "现场工作不错，但预约需要我们反复催促。",
+            ),
+            "neg": (
+                "安装时间一再推迟，也没有人提前通知。",
+                "技术人员没带合适的工具，只好改天再来。",
+                "设备装好了，却没有人教我们怎么使用。",
+            ),
+        },
+        CALL_CENTER: {
+            "pos": (
+                "客服一次就解决了我的问题，效率很高。",
+                "客服了解我们的合同，不用我重复说明。",
+                "客服态度友好，后续步骤清楚，还发了确认邮件。",
+            ),
+            "mid": ("问题最终解决了，但打了两次电话。", "态度礼貌，但我不得不把问题讲了两遍。"),
+            "neg": (
+                "电话转了好几次才找到能解决问题的人。",
+                "等了40分钟，电话却断了。",
+                "说好回电，结果一直没人打来。",
+            ),
+        },
+        RELATIONSHIP: {
+            "pos": (
+                "客户经理非常了解我们的业务，沟通顺畅。",
+                "团队非常专业，合作起来很轻松。",
+                "维修后设备一直运行正常，服务很专业。",
+            ),
+            "mid": (
+                "总体还可以，但预约时间不够灵活。",
+                "产品不错，服务一般。",
+                "网上门户不太好用。",
+            ),
+            "neg": (
+                "发票金额和报价不一致，修改花了好几周。",
+                "备件到货太慢，生产线停了四天。",
+                "很难找到能真正拍板的人。",
+                "价格又涨了，服务却没有任何改善。",
+            ),
+        },
     },
     "pl": {
-        "pos": (
-            "Ekipa instalacyjna przyjechała punktualnie i zostawiła porządek.",
-            "Konsultant rozwiązał mój problem podczas jednej rozmowy.",
-            "Technik wszystko wyjaśnił i przetestował przed wyjazdem.",
-            "Nasz opiekun klienta świetnie rozumie specyfikę naszej pracy.",
-            "Bardzo profesjonalna obsługa, współpraca bez zarzutu.",
-        ),
-        "mid": (
-            "Ogólnie w porządku, ale terminy mogłyby być bardziej elastyczne.",
-            "Dobry produkt, przeciętna obsługa.",
-        ),
-        "neg": (
-            "Instalację przesuwano dwa razy i nikt nas o tym nie poinformował.",
-            "Zanim ktoś mi pomógł, trzy razy przełączano mnie do innego działu.",
-            "Faktura nie zgadzała się z ofertą, korekta trwała tygodniami.",
-            "Części zamienne szły za długo, linia stała przez cztery dni.",
-            "Ceny znowu wzrosły, a obsługa się nie poprawiła.",
-        ),
+        INSTALLATION: {
+            "pos": (
+                "Ekipa instalacyjna przyjechała punktualnie i zostawiła porządek.",
+                "Technik wszystko wyjaśnił i przetestował przed wyjazdem.",
+                "Dostawa i instalacja bez niespodzianek.",
+            ),
+            "mid": (
+                "Instalacja przebiegła dobrze, ale okno czasowe wynosiło cztery godziny.",
+                "Dobra robota na miejscu, ale o termin musieliśmy się dopominać.",
+            ),
+            "neg": (
+                "Instalację przesuwano dwa razy i nikt nas o tym nie poinformował.",
+                "Technik nie miał odpowiednich narzędzi i musiał przyjechać ponownie.",
+                "Urządzenie zainstalowano, ale nikt nie pokazał nam, jak go używać.",
+            ),
+        },
+        CALL_CENTER: {
+            "pos": (
+                "Konsultant rozwiązał mój problem podczas jednej rozmowy.",
+                "Konsultant znał naszą umowę i nie musiałem się powtarzać.",
+                "Miła obsługa, jasne kolejne kroki i potwierdzenie mailem.",
+            ),
+            "mid": (
+                "Ostatecznie rozwiązane, ale potrzebne były dwie rozmowy.",
+                "Uprzejmie, ale musiałem dwa razy tłumaczyć problem.",
+            ),
+            "neg": (
+                "Zanim ktoś mi pomógł, trzy razy przełączano mnie do innego działu.",
+                "Czekałem 40 minut na linii, a potem połączenie zostało przerwane.",
+                "Obiecano oddzwonić i nikt nie oddzwonił.",
+            ),
+        },
+        RELATIONSHIP: {
+            "pos": (
+                "Nasz opiekun klienta świetnie rozumie specyfikę naszej pracy.",
+                "Bardzo profesjonalna obsługa, współpraca bez zarzutu.",
+                "Świetna obsługa po naprawie, maszyna działa od tej pory bez usterek.",
+            ),
+            "mid": (
+                "Ogólnie w porządku, ale terminy mogłyby być bardziej elastyczne.",
+                "Dobry produkt, przeciętna obsługa.",
+                "Portal internetowy jest nieczytelny.",
+            ),
+            "neg": (
+                "Faktura nie zgadzała się z ofertą, korekta trwała tygodniami.",
+                "Części zamienne szły za długo, linia stała przez cztery dni.",
+                "Trudno dotrzeć do kogoś, kto naprawdę może podjąć decyzję.",
+                "Ceny znowu wzrosły, a obsługa się nie poprawiła.",
+            ),
+        },
     },
     "fa": {
-        "pos": (
-            "تیم نصب به موقع رسید و محل کار را تمیز تحویل داد.",
-            "کارشناس مرکز تماس مشکل مرا در همان تماس اول حل کرد.",
-            "تکنسین همه مراحل را توضیح داد و قبل از رفتن همه چیز را آزمایش کرد.",
-            "مدیر حساب ما نیازهای سازمان ما را به خوبی می‌شناسد.",
-            "خدمات بسیار حرفه‌ای بود، همکاری با شما آسان است.",
-        ),
-        "mid": (
-            "در مجموع خوب بود، اما زمان‌بندی می‌توانست منعطف‌تر باشد.",
-            "محصول خوب است، خدمات متوسط.",
-        ),
-        "neg": (
-            "نصب دو بار به تعویق افتاد و کسی به ما خبر نداد.",
-            "سه بار تماسم را منتقل کردند تا کسی توانست کمک کند.",
-            "مبلغ صورتحساب با پیش‌فاکتور یکی نبود و اصلاحش هفته‌ها طول کشید.",
-            "قطعات یدکی خیلی دیر رسید و خط تولید چهار روز متوقف ماند.",
-            "قیمت‌ها دوباره بالا رفت ولی کیفیت خدمات بهتر نشد.",
-        ),
+        INSTALLATION: {
+            "pos": (
+                "تیم نصب به موقع رسید و محل کار را تمیز تحویل داد.",
+                "تکنسین همه مراحل را توضیح داد و قبل از رفتن همه چیز را آزمایش کرد.",
+                "تحویل و نصب بدون هیچ مشکلی انجام شد.",
+            ),
+            "mid": (
+                "نصب خوب انجام شد، اما بازه زمانی مراجعه چهار ساعت بود.",
+                "کار در محل خوب بود، اما برای تعیین وقت چند بار پیگیری کردیم.",
+            ),
+            "neg": (
+                "نصب دو بار به تعویق افتاد و کسی به ما خبر نداد.",
+                "تکنسین ابزار مناسب نداشت و مجبور شد دوباره بیاید.",
+                "دستگاه نصب شد اما کسی طرز کار با آن را به ما نشان نداد.",
+            ),
+        },
+        CALL_CENTER: {
+            "pos": (
+                "کارشناس مرکز تماس مشکل مرا در همان تماس اول حل کرد.",
+                "کارشناس قرارداد ما را می‌شناخت و لازم نبود همه چیز را تکرار کنم.",
+                "کارشناس خوش‌برخورد بود، مراحل بعد را روشن گفت و ایمیل تأیید فرستاد.",
+            ),
+            "mid": (
+                "در نهایت حل شد، اما دو بار تماس گرفتم.",
+                "مؤدب بودند، اما مجبور شدم مشکل را دو بار توضیح دهم.",
+            ),
+            "neg": (
+                "سه بار تماسم را منتقل کردند تا کسی توانست کمک کند.",
+                "چهل دقیقه پشت خط ماندم و بعد تماس قطع شد.",
+                "قول دادند تماس بگیرند ولی هیچ‌کس تماس نگرفت.",
+            ),
+        },
+        RELATIONSHIP: {
+            "pos": (
+                "مدیر حساب ما نیازهای سازمان ما را به خوبی می‌شناسد.",
+                "خدمات بسیار حرفه‌ای بود، همکاری با شما آسان است.",
+                "پیگیری بعد از تعمیر عالی بود و دستگاه از آن زمان بدون خرابی کار می‌کند.",
+            ),
+            "mid": (
+                "در مجموع خوب بود، اما زمان‌بندی می‌توانست منعطف‌تر باشد.",
+                "محصول خوب است، خدمات متوسط.",
+                "درگاه اینترنتی گیج‌کننده است.",
+            ),
+            "neg": (
+                "مبلغ صورتحساب با پیش‌فاکتور یکی نبود و اصلاحش هفته‌ها طول کشید.",
+                "قطعات یدکی خیلی دیر رسید و خط تولید چهار روز متوقف ماند.",
+                "دسترسی به کسی که واقعاً بتواند تصمیم بگیرد سخت است.",
+                "قیمت‌ها دوباره بالا رفت ولی کیفیت خدمات بهتر نشد.",
+            ),
+        },
     },
 }
