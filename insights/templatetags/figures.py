@@ -35,3 +35,12 @@ def change(value, unit: str = "") -> SafeString | str:
         return ""
     text = formats.number_format(value, use_l10n=True, force_grouping=True)
     return _isolated(f"+{text}" if value > 0 else text, unit)
+
+
+@register.filter
+def money(value) -> SafeString | str:
+    """Revenue in whole units with the language's grouping: `{{ billed|money }}` 22,500,000."""
+    if value is None or value == "":
+        return NO_FIGURE
+    text = formats.number_format(round(value), use_l10n=True, force_grouping=True)
+    return _isolated(text, "")

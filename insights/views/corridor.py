@@ -6,8 +6,10 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.formats import date_format
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
+from ..diagrams import corridor_svg
 from ..forms import CorridorFilterForm
 from ..metrics import METRICS
 from ..selectors.corridor import CorridorLine, corridor
@@ -41,6 +43,8 @@ def corridor_page(request: HttpRequest) -> HttpResponse:
         if line.is_total
     ]
     step = result.weakest_step
+    shown = step.cell.period if step else result.periods[-1]
+    chart_label = period_label(shown, result.scope.period)
     context = {
         "form": form,
         "corridor": result,
@@ -48,6 +52,8 @@ def corridor_page(request: HttpRequest) -> HttpResponse:
         "details": details,
         "step": step,
         "step_label": period_label(step.cell.period, result.scope.period) if step else "",
+        "chart": corridor_svg(result, period_label=chart_label, rtl=get_language_bidi()),
+        "chart_label": chart_label,
         "period_name": _("quarter") if result.scope.period == "quarter" else _("month"),
     }
     return render(request, "insights/corridor.html", context)

@@ -3,8 +3,10 @@
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext_lazy as _
 
+from ..diagrams import customer_matrix_svg
 from ..forms import MatrixFilterForm
 from ..metrics import INSUFFICIENT, METRICS, PLACEMENT_LABELS
 from ..selectors.matrix import (
@@ -53,5 +55,6 @@ def customer_matrix_page(request: HttpRequest) -> HttpResponse:
         "totals": totals,
         "compare": compare,
         "changes": quadrant_changes(moves),
+        "chart": customer_matrix_svg(matrix, moves, rtl=get_language_bidi()),
     }
     return render(request, "insights/matrix.html", context)

@@ -97,3 +97,11 @@ class Programme:
             if number is not None:
                 AnswerFactory(response=response, question=self.questions[key], number=number)
         return response
+
+
+def visible_text(html: str) -> str:
+    """The page's text without tags, whitespace collapsed: what a reader sees."""
+    import re
+
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    return re.sub(r" ([%.,:;)])", r"\1", text)

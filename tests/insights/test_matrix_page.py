@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tests.factories import AccountFactory, AccountRevenueFactory, UserFactory
 
-from .builders import Programme, nps_answers
+from .builders import Programme, nps_answers, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_the_matrix_page_lists_each_account_under_its_quadrant_with_a_link(staff
     assert "Atlas Precision" in _rows(html, "model")
     assert "Quiet Clinic" in _rows(html, "insufficient")
     assert reverse("insights:account", args=[quiet.pk]) in html
-    assert "High billing: above 10,000,000" in html
+    assert "High billing: above 10,000,000." in visible_text(html)
 
 
 def test_opening_a_wave_compares_it_with_the_wave_before(staff_client, settings):

@@ -16,9 +16,11 @@ from insights.services import prediction_create, prediction_delete, prediction_u
 from surveys.constants import WaveStatus
 from tests.factories import AccountFactory, UserFactory, VerticalMarketFactory
 
-from .builders import Programme
+from .builders import Programme, visible_text
 
 pytestmark = pytest.mark.django_db
+
+FIGURE = '<bdi dir="ltr" class="figure">'
 
 
 @pytest.fixture
@@ -180,9 +182,10 @@ def test_the_perception_gap_page_shows_the_two_shares(staff_client, story):
     assert page.status_code == 200
     shares = html[html.index('id="gap-shares"') :]
     shares = shares[: shares.index("</section>")]
-    assert 'data-share="predicted">80%' in shares and 'data-share="actual">40%' in shares
+    assert f'data-share="predicted">{FIGURE}80.0%</bdi>' in shares
+    assert f'data-share="actual">{FIGURE}40.0%</bdi>' in shares
     row = html[html.index(f'data-account="{story["accounts"]["Pars"].pk}"') :]
-    assert "+120" in row[: row.index("</tr>")]
+    assert "+120.0" in visible_text(row[: row.index("</tr>")])
     assert "Too few answers" in html  # Silent
 
 
@@ -193,7 +196,7 @@ def test_an_account_team_member_sees_only_their_accounts_on_the_gap_page(client,
     html = html.decode()
 
     assert "Northbridge" in html and "Harbor" not in html and "Metro" not in html
-    assert 'data-share="predicted">100%' in html
+    assert f'data-share="predicted">{FIGURE}100.0%</bdi>' in html
 
 
 def test_the_gap_page_opens_on_the_latest_wave_with_predictions(staff_client, story):
