@@ -66,10 +66,16 @@ def demo_roles_seed(*, users: dict[str, object]) -> None:
         account.account_team.add(users["designer"])
 
 
-# How far above their customers' own NPS each vertical's teams put their accounts: most are
-# optimistic, as in the survey where 80% of companies believed they delivered a superior
-# experience and 8% of their customers agreed; the public-sector team knows its accounts.
-TEAM_OPTIMISM = {"healthcare": 65, "manufacturing": 60, "retail": 70, "public-sector": 5}
+# How each vertical's teams read their accounts: (weight of the customers' own NPS, lift).
+# Most see every account as fine, as in the survey where 80% of companies believed they
+# delivered a superior experience and 8% of their customers agreed; the public-sector team
+# knows its accounts.
+TEAM_READING = {
+    "healthcare": (0.5, 35),
+    "manufacturing": (0.5, 30),
+    "retail": (0.4, 40),
+    "public-sector": (0.9, 0),
+}
 
 
 def _nps_of_mood(mood: float) -> float:
@@ -98,8 +104,8 @@ def demo_predictions_seed(*, accounts: list[Account], seed: int) -> int:
     }
     predictions = []
     for account in sorted(accounts, key=lambda a: a.name):
-        optimism = TEAM_OPTIMISM[account.vertical_market.code]
-        guess = _nps_of_mood(MOOD[account.name]) + optimism + rng.gauss(0, 10)
+        weight, lift = TEAM_READING[account.vertical_market.code]
+        guess = weight * _nps_of_mood(MOOD[account.name]) + lift + rng.gauss(0, 10)
         team = teams.get(account.pk) or [None]
         predictions.append(
             Prediction(

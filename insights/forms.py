@@ -203,7 +203,12 @@ class PerceptionGapForm(forms.Form):
     """The wave and metric of the perception gap (GET); the wave defaults to the latest one
     with predictions."""
 
-    wave = WaveChoiceField(label=_("Relationship wave"), queryset=relationship_waves())
+    wave = WaveChoiceField(
+        label=_("Relationship wave"),
+        queryset=relationship_waves(),
+        required=False,
+        empty_label=None,
+    )
     metric = forms.ChoiceField(
         label=_("Metric"),
         choices=[(key, METRICS[key].label) for key in MATRIX_METRICS],

@@ -113,6 +113,10 @@ class CorridorOutputSerializer(serializers.Serializer):
     weakest_step = CorridorStepSerializer(
         allow_null=True, help_text=_("The latest period's weakest touch point.")
     )
+    biggest_rise = CorridorStepSerializer(
+        allow_null=True,
+        help_text=_("Where the share of low scores rose most from one period to the next."),
+    )
 
 
 class CorridorRetrieveApi(APIView):

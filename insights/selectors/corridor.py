@@ -147,6 +147,7 @@ class Corridor:
     periods: list[date]
     lines: list[CorridorLine]  # corridor order; with a cut, each total before its values
     weakest_step: CorridorStep | None  # the latest period's highest share of low scores
+    biggest_rise: CorridorStep | None  # the touch point and period where low scores rose most
     min_answers: int
 
 
@@ -292,6 +293,9 @@ def corridor(*, scope: CorridorScope) -> Corridor:
     lines = totals
     if scope.attribute:
         values = _lines(scope, periods, touch_points, _grouped(scope, cut=True), is_total=False)
+        # Where no event carried the attribute, its one line would only repeat the total.
+        carried = {line.touch_point.pk for line in values if line.value is not None}
+        values = [line for line in values if line.touch_point.pk in carried]
         for touch_point in touch_points:
             _mark_weakest(
                 [line for line in values if line.touch_point == touch_point], periods, min_answers
@@ -311,5 +315,20 @@ def corridor(*, scope: CorridorScope) -> Corridor:
         periods=periods,
         lines=lines,
         weakest_step=weakest_step,
+        biggest_rise=_biggest_rise(totals, min_answers),
         min_answers=min_answers,
     )
+
+
+def _biggest_rise(totals: list[CorridorLine], min_answers: int) -> CorridorStep | None:
+    """The largest rise of the share of low scores from one period to the next, both periods
+    with at least `min_answers` scored answers; None when nothing rose."""
+    rises = [
+        CorridorStep(line=line, cell=cell)
+        for line in totals
+        for previous, cell in zip(line.cells, line.cells[1:], strict=False)
+        if previous.scored >= min_answers
+        and cell.scored >= min_answers
+        and (cell.change.get("low_share") or 0) > 0
+    ]
+    return max(rises, key=lambda step: step.cell.change["low_share"], default=None)

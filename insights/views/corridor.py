@@ -52,6 +52,12 @@ def corridor_page(request: HttpRequest) -> HttpResponse:
         "details": details,
         "step": step,
         "step_label": period_label(step.cell.period, result.scope.period) if step else "",
+        "rise": result.biggest_rise,
+        "rise_label": (
+            period_label(result.biggest_rise.cell.period, result.scope.period)
+            if result.biggest_rise
+            else ""
+        ),
         "chart": corridor_svg(result, period_label=chart_label, rtl=get_language_bidi()),
         "chart_label": chart_label,
         "period_name": _("quarter") if result.scope.period == "quarter" else _("month"),

@@ -15,8 +15,8 @@ from ..selectors.matrix import relationship_waves
 
 @staff_member_required
 def perception_gap_page(request: HttpRequest) -> HttpResponse:
-    form = PerceptionGapForm(request.GET or None)
     default = waves_with_predictions().first() or relationship_waves().first()
+    form = PerceptionGapForm(request.GET or None, initial={"wave": default})
     wave, metric = form.selection(default)
     gap = (
         perception_gap(wave=wave, metric=metric, account_ids=visible_account_ids(request.user))

@@ -34,6 +34,8 @@ def customer_matrix_page(request: HttpRequest) -> HttpResponse:
     if compare is not None:
         before = customer_matrix(scope=scope_with_wave(scope, compare), metric=metric)
         moves = matrix_movement(before=before, after=matrix)
+    changed = quadrant_changes(moves)
+    placed = [move for move in changed if move.placed_in_both]
     by_quadrant = matrix.by_quadrant()
     groups = [(key, PLACEMENT_LABELS[key], accounts) for key, accounts in by_quadrant.items()]
     # Sums over the accounts already placed (one row each), not over answers.
@@ -54,7 +56,12 @@ def customer_matrix_page(request: HttpRequest) -> HttpResponse:
         "groups": groups,
         "totals": totals,
         "compare": compare,
-        "changes": quadrant_changes(moves),
+        "changes": placed,
+        # Quadrant changes first; moves to or from too few answers apart, as they say less.
+        "movement_tables": [
+            (placed, "matrix-movement"),
+            ([move for move in changed if not move.placed_in_both], "matrix-movement-unplaced"),
+        ],
         "chart": customer_matrix_svg(matrix, moves, rtl=get_language_bidi()),
     }
     return render(request, "insights/matrix.html", context)

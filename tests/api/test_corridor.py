@@ -29,7 +29,8 @@ def test_the_corridor_reports_each_period_with_its_change(admin_api, installatio
     body = admin_api.get(URL, RANGE).json()
 
     assert body.keys() == {
-        "since", "until", "period", "attribute", "min_answers", "periods", "lines", "weakest_step"
+        "since", "until", "period", "attribute", "min_answers", "periods", "lines", "weakest_step",
+        "biggest_rise",
     }  # fmt: skip
     assert body["periods"] == ["2026-01-01", "2026-04-01"]
     (line,) = [line for line in body["lines"] if line["touch_point"]["code"] == "installation"]

@@ -104,4 +104,4 @@ def visible_text(html: str) -> str:
     import re
 
     text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
-    return re.sub(r" ([%.,:;)])", r"\1", text)
+    return re.sub(r"\( ", "(", re.sub(r" ([%.,:;)])", r"\1", text))

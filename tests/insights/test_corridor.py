@@ -113,6 +113,12 @@ def test_the_weakest_step_is_the_highest_share_of_low_scores_of_each_period(worl
     assert result.weakest_step.line.touch_point.code == "installation"
     assert result.weakest_step.cell.period == Q2
     assert result.weakest_step.cell.low_share == 75.0
+    # Installation's low scores rose 50 points from Q1 to Q2; the call center's fell.
+    assert result.biggest_rise.line.touch_point.code == "installation"
+    assert (result.biggest_rise.cell.period, result.biggest_rise.cell.change["low_share"]) == (
+        Q2,
+        50.0,
+    )
 
 
 def test_cells_with_fewer_scored_answers_than_the_minimum_are_never_the_weakest(world, settings):
@@ -141,14 +147,25 @@ def test_a_cut_by_technician_splits_each_touch_point_by_the_events_attribute(wor
     )  # fmt: skip
     assert (adams_q1.nps, adams_q2.nps, adams_q2.responses) == (100.0, 100.0, 1)
     assert nowak_q2.weakest and not adams_q2.weakest
-    # The call center's events carried no technician: one line of responses without it.
-    assert _line(result, "call-center").cells[1].responses == 4
-    (not_recorded,) = [
-        line
-        for line in result.lines
-        if line.touch_point.code == "call-center" and not line.is_total
+    # The call center's events carried no technician: its total alone, no line repeating it.
+    assert [line.is_total for line in result.lines if line.touch_point.code == "call-center"] == [
+        True
     ]
-    assert not_recorded.value is None and not_recorded.responses == 8
+
+
+def test_responses_whose_event_lacked_the_attribute_get_a_line_of_their_own(world, settings):
+    installation = world["points"]["installation"]
+    question = QuestionFactory(survey=SurveyFactory(transaction=True, touch_point=installation))
+    scored_responses(world["account"], question, [10, 10], submitted_at=local(date(2026, 2, 1)))
+
+    result = corridor(scope=CorridorScope(**HALF_YEAR, attribute="technician"))
+
+    not_recorded = next(
+        line for line in result.lines
+        if line.touch_point.code == "installation" and not line.is_total and line.value is None
+    )  # fmt: skip
+    assert (not_recorded.cells[0].responses, not_recorded.cells[0].nps) == (2, 100.0)
+    assert _line(result, "installation").cells[0].responses == 6
 
 
 def test_monthly_periods_run_from_the_first_to_the_last_month_of_the_range():

@@ -65,9 +65,9 @@ def test_the_corridor_page_marks_the_weakest_step_and_its_change(staff_client, i
     assert "75.0%" in visible_text(weakest) and "+50.0" in visible_text(weakest)
     assert 'data-weakest="true"' not in _cell(html, "billing", "2026-04-01")  # 25%
     step = html[html.index('id="weakest-step"') :]
-    assert "Installation in 2026 Q2: 75.0% low scores." in visible_text(
-        step[: step.index("</div>")]
-    )
+    step = visible_text(step[: step.index("</div>")])
+    assert "Weakest step in 2026 Q2: Installation, 75.0% low scores." in step
+    assert "Biggest rise: Installation in 2026 Q2, 75.0% low scores (+50.0 points" in step
 
     cut = staff_client.get(URL, {**RANGE, "attribute": "technician"}).content.decode()
     assert "R. Nowak" in cut
