@@ -20,13 +20,22 @@ def _money(value: float) -> str:
     return number_format(round(value), use_l10n=True, force_grouping=True)
 
 
+# A bubble chart stops being readable (and takes seconds to draw) long before a customer base
+# does: beyond this many placed accounts it draws the largest, by forecast then billed revenue.
+MATRIX_CHART_MAX_ACCOUNTS = 250
+
+
 def customer_matrix_svg(
     matrix: CustomerMatrix, moves: Sequence[MatrixMove] = (), *, rtl: bool = False
 ) -> SafeString:
-    """The matrix as a bubble chart: placed accounts only, each linked to its account page;
-    an arrow from where an account was in the compared wave."""
+    """The matrix as a bubble chart: placed accounts only (the largest MATRIX_CHART_MAX_ACCOUNTS),
+    each linked to its account page; an arrow from where an account was in the compared wave."""
     rule = matrix.rule
     metric = metrics.METRICS[rule.metric]
+    placed = [account for account in matrix.accounts if account.placed]
+    drawn = sorted(placed, key=lambda a: (-a.forecast_revenue, -a.billed_revenue, a.name))[
+        :MATRIX_CHART_MAX_ACCOUNTS
+    ]
     before = {m.after.id: m.before for m in moves if m.placed_in_both}
     points = [
         charts.MatrixPoint(
@@ -41,8 +50,7 @@ def customer_matrix_svg(
                 float(before[account.id].billed_revenue) if account.id in before else None
             ),
         )
-        for account in matrix.accounts
-        if account.placed
+        for account in drawn
     ]
     counts = Counter(account.quadrant for account in matrix.accounts)
     labels = metrics.PLACEMENT_LABELS
@@ -53,7 +61,7 @@ def customer_matrix_svg(
         "%(growth)s, %(dangling_label)s: %(dangling)s; %(insufficient)s with too few answers "
         "are not drawn."
     ) % {
-        "placed": len(points),
+        "placed": len(placed),
         "metric": metric.label,
         "threshold": number_format(rule.satisfaction_threshold, use_l10n=True),
         "revenue": _money(rule.revenue_threshold),
@@ -67,12 +75,18 @@ def customer_matrix_svg(
         "dangling": counts["dangling"],
         "insufficient": counts[metrics.INSUFFICIENT],
     }
-    if before:
+    if len(drawn) < len(placed):
+        description += " " + _(
+            "The %(drawn)s accounts with the largest forecast revenue are drawn; the tables "
+            "list all %(placed)s."
+        ) % {"drawn": len(drawn), "placed": len(placed)}
+    arrows = sum(1 for account in drawn if account.id in before)
+    if arrows:
         description += " " + ngettext(
             "An arrow shows where %(count)s account was in the compared wave.",
             "Arrows show where %(count)s accounts were in the compared wave.",
-            len(before),
-        ) % {"count": len(before)}
+            arrows,
+        ) % {"count": arrows}
     return charts.customer_matrix_chart(
         points=points,
         title=_("Customer matrix"),

@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Q
 from django.utils import timezone
 
 from customers.constants import AccountStatus
@@ -145,7 +144,9 @@ def customer_matrix(*, scope: MatrixScope, metric: str = "nps") -> CustomerMatri
         .annotate(**satisfaction_aggregates(metric))
     )
     scores = {row["account_id"]: satisfaction_from_aggregates(metric, row) for row in rows}
-    accounts = Account.objects.filter(Q(status=AccountStatus.ACTIVE) | Q(pk__in=list(scores)))
+    # Every account in scope is read (inactive ones are few) rather than naming the answering
+    # ones in an IN list as long as the customer base; inactive ones without answers drop out.
+    accounts = Account.objects.all()
     if scope.account_ids is not None:
         accounts = accounts.filter(pk__in=scope.account_ids)
     if scope.vertical_market_id is not None:
@@ -163,12 +164,15 @@ def customer_matrix(*, scope: MatrixScope, metric: str = "nps") -> CustomerMatri
             "vertical_market_id",
             "vertical_market__name",
             "vertical_market__code",
+            "status",
             "billed",
             "forecast",
         )
     )
     placed = []
     for account in accounts:
+        if account["status"] != AccountStatus.ACTIVE and account["pk"] not in scores:
+            continue
         satisfaction, answers = scores.get(account["pk"], (None, 0))
         n = metrics.matrix_answers(metric, answers)
         placed.append(
