@@ -3,9 +3,10 @@ its responses, NPS, CSAT, CES and share of low scores, each with its change from
 before, and the weakest step marked; optionally cut by an attribute of the events behind the
 responses (technician, agent, region).
 
-Per cut, two grouped queries whatever the number of answers (answers and completed responses
-GROUP BY touch point, attribute value and truncated period), plus one for the touch points;
-the formulas are those of `insights.metrics`.
+Grouped queries whatever the number of answers (`corridor_counts`: answers and completed
+responses GROUP BY touch point, truncated period and, for a cut, attribute value; from the
+daily rollup where it serves), plus one for the touch points; the formulas are those of
+`insights.metrics`.
 """
 
 import re
@@ -13,30 +14,19 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Count, DateField, Q
-from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import TruncMonth, TruncQuarter
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import TouchPoint
-from surveys.constants import QuestionType
 
 from .. import metrics
-from .aggregates import (
-    CSAT_FILTER,
-    ResultFilter,
-    answers_in,
-    metric_aggregates,
-    nps_from_aggregates,
-    responses_in,
-)
+from .aggregates import nps_from_aggregates
+from .corridor_counts import PERIODS, corridor_cut, corridor_totals
 
-PERIODS = {"month": (TruncMonth, 1), "quarter": (TruncQuarter, 3)}
 PERIOD_LABELS = {"month": _("Month"), "quarter": _("Quarter")}
 # An attribute name as source systems send them: letters, digits, _ . - (no JSON path syntax).
 ATTRIBUTE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
-CORRIDOR_TYPES = (QuestionType.NPS, QuestionType.RATING, QuestionType.EFFORT)
 FIGURES = ("nps", "csat", "ces", "low_share")
 
 
@@ -151,62 +141,6 @@ class Corridor:
     min_answers: int
 
 
-def _low_aggregates() -> dict:
-    nps_q = Q(question_type=QuestionType.NPS)
-    return {
-        "low": Count(
-            "question_type",
-            filter=(nps_q & Q(number__lte=metrics.DETRACTOR_MAX))
-            | (CSAT_FILTER & Q(number__lte=metrics.LOW_CSAT_MAX))
-            | (Q(question_type=QuestionType.EFFORT) & Q(number__lte=metrics.LOW_CES_MAX)),
-        ),
-        "scored": Count(
-            "question_type",
-            filter=nps_q | CSAT_FILTER | Q(question_type=QuestionType.EFFORT),
-        ),
-    }
-
-
-CORRIDOR_AGGREGATES = (
-    "promoters", "detractors", "nps_n", "csat_n", "csat_satisfied", "ces_n", "ces_avg",
-)  # fmt: skip
-
-
-def _grouped(scope: CorridorScope, *, cut: bool) -> tuple[dict, dict]:
-    """{(touch point id, value, period): aggregates} of answers and of responses."""
-    truncate = PERIODS[scope.period][0]
-    result_filter = ResultFilter(
-        since=scope.since, until=scope.until, account_ids=scope.account_ids
-    )
-    answers = answers_in(result_filter).filter(
-        question_type__in=CORRIDOR_TYPES, touch_point__isnull=False
-    )
-    responses = responses_in(result_filter).filter(touch_point__isnull=False)
-    answer_keys = {"p": truncate("submitted_at", output_field=DateField())}
-    response_keys = dict(answer_keys)
-    if cut:
-        answer_keys["value"] = KeyTextTransform(scope.attribute, "response__attributes")
-        response_keys["value"] = KeyTextTransform(scope.attribute, "attributes")
-    aggregates = metric_aggregates()
-    answer_rows = (
-        answers.order_by()
-        .annotate(**answer_keys)
-        .values("touch_point_id", *answer_keys)
-        .annotate(**{key: aggregates[key] for key in CORRIDOR_AGGREGATES}, **_low_aggregates())
-    )
-    response_rows = (
-        responses.order_by()
-        .annotate(**response_keys)
-        .values("touch_point_id", *response_keys)
-        .annotate(responses=Count("id"))
-    )
-
-    def key(row):
-        return (row["touch_point_id"], row.get("value"), row["p"])
-
-    return {key(r): r for r in answer_rows}, {key(r): r["responses"] for r in response_rows}
-
-
 def _cell(period: date, row: dict | None, responses: int) -> CorridorCell:
     if row is None:
         return CorridorCell(period=period, responses=responses)
@@ -217,7 +151,7 @@ def _cell(period: date, row: dict | None, responses: int) -> CorridorCell:
         nps_n=row["nps_n"],
         csat=metrics.csat(row["csat_satisfied"], row["csat_n"]),
         csat_n=row["csat_n"],
-        ces=metrics.mean(row["ces_avg"]),
+        ces=metrics.mean(row["ces_total"] / row["ces_values"] if row["ces_values"] else None),
         ces_n=row["ces_n"],
         low_share=metrics.low_score_share(row["low"], row["scored"]),
         scored=row["scored"],
@@ -256,7 +190,8 @@ def _mark_weakest(lines: list[CorridorLine], periods: list[date], min_answers: i
 
 
 def _lines(scope, periods, touch_points, grouped, *, is_total) -> list[CorridorLine]:
-    answer_rows, response_counts = grouped
+    answer_rows, response_rows = grouped
+    response_counts = {key: row["responses"] for key, row in response_rows.items()}
     keys = {(tp, value) for (tp, value, _p) in (*answer_rows, *response_counts)}
     lines = []
     for touch_point in touch_points:
@@ -281,7 +216,7 @@ def corridor(*, scope: CorridorScope) -> Corridor:
     by one line per value of the attribute (None: responses whose event had none)."""
     min_answers = settings.CEM_CORRIDOR_MIN_ANSWERS
     periods = corridor_periods(scope)
-    totals_grouped = _grouped(scope, cut=False)
+    totals_grouped = corridor_totals(scope)
     with_data = {tp for (tp, _v, _p) in (*totals_grouped[0], *totals_grouped[1])}
     touch_points = list(
         TouchPoint.objects.filter(Q(is_active=True) | Q(pk__in=with_data)).order_by(
@@ -292,10 +227,10 @@ def corridor(*, scope: CorridorScope) -> Corridor:
     _mark_weakest(totals, periods, min_answers)
     lines = totals
     if scope.attribute:
-        values = _lines(scope, periods, touch_points, _grouped(scope, cut=True), is_total=False)
-        # Where no event carried the attribute, its one line would only repeat the total.
-        carried = {line.touch_point.pk for line in values if line.value is not None}
-        values = [line for line in values if line.touch_point.pk in carried]
+        # Only touch points whose events carried the attribute get lines of values: elsewhere
+        # one line would only repeat the total.
+        cut = corridor_cut(scope, totals_grouped)
+        values = _lines(scope, periods, touch_points, cut, is_total=False)
         for touch_point in touch_points:
             _mark_weakest(
                 [line for line in values if line.touch_point == touch_point], periods, min_answers

@@ -136,3 +136,31 @@ def test_another_time_zone_reads_the_raw_rows(world, monkeypatch):
     with timezone.override("America/New_York"):
         assert rollup.state() is None
     assert RollupState.objects.get().time_zone == "UTC"
+
+
+def test_the_corridor_reads_the_rollup_and_gives_the_raw_figures(world, monkeypatch):
+    from insights.selectors.corridor import CorridorScope, corridor
+
+    today = timezone.localdate()
+    for response in Response.objects.order_by("pk")[:30]:
+        response.attributes = {"technician": "R. Nowak" if response.pk % 2 else "S. Li"}
+        response.save(update_fields=["attributes"])
+    scopes = [
+        CorridorScope(since=today - timedelta(days=40), until=today),
+        CorridorScope(since=today - timedelta(days=5), until=today - timedelta(days=1)),
+        CorridorScope(since=today - timedelta(days=200), until=today, period="quarter"),
+        CorridorScope(since=today - timedelta(days=40), until=today, attribute="technician"),
+    ]
+
+    def figures(scope):
+        result = corridor(scope=scope)
+        return [(line.touch_point.pk, line.value, line.cells) for line in result.lines]
+
+    with monkeypatch.context() as m:
+        m.setattr(rollup, "state", lambda: None)
+        raw = [figures(scope) for scope in scopes]
+    rollup.refresh()
+
+    assert [figures(scope) for scope in scopes] == raw
+    nowak = [line for line in raw[3] if line[1] == "R. Nowak"]
+    assert nowak and sum(cell.responses for cell in nowak[0][2]) == 15
