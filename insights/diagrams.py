@@ -29,14 +29,16 @@ def customer_matrix_svg(
     matrix: CustomerMatrix, moves: Sequence[MatrixMove] = (), *, rtl: bool = False
 ) -> SafeString:
     """The matrix as a bubble chart: placed accounts only (the largest MATRIX_CHART_MAX_ACCOUNTS),
-    each linked to its account page; an arrow from where an account was in the compared wave."""
+    each linked to its account page; an arrow from where an account that changed quadrant was
+    in the compared wave."""
     rule = matrix.rule
     metric = metrics.METRICS[rule.metric]
     placed = [account for account in matrix.accounts if account.placed]
     drawn = sorted(placed, key=lambda a: (-a.forecast_revenue, -a.billed_revenue, a.name))[
         :MATRIX_CHART_MAX_ACCOUNTS
     ]
-    before = {m.after.id: m.before for m in moves if m.placed_in_both}
+    # Arrows for the accounts that changed quadrant: the movement worth seeing.
+    before = {m.after.id: m.before for m in moves if m.placed_in_both and m.changed}
     points = [
         charts.MatrixPoint(
             name=account.name,

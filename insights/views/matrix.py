@@ -16,6 +16,10 @@ from ..selectors.matrix import (
     scope_with_wave,
 )
 
+# Rows per table unless ?all=1: the largest accounts by billed revenue first, so that a large
+# customer base still gives a page an executive reads (the API and the chart have them all).
+TABLE_ROWS = 50
+
 EXPLANATIONS = {
     "model": _("High billing, high satisfaction: keep them so."),
     "at_risk": _("High billing, low satisfaction: revenue at risk."),
@@ -34,10 +38,20 @@ def customer_matrix_page(request: HttpRequest) -> HttpResponse:
     if compare is not None:
         before = customer_matrix(scope=scope_with_wave(scope, compare), metric=metric)
         moves = matrix_movement(before=before, after=matrix)
+    limit = None if request.GET.get("all") else TABLE_ROWS
+
+    def largest(rows, account=lambda row: row):
+        return sorted(rows, key=lambda row: (-account(row).billed_revenue, account(row).name))[
+            :limit
+        ]
+
     changed = quadrant_changes(moves)
     placed = [move for move in changed if move.placed_in_both]
     by_quadrant = matrix.by_quadrant()
-    groups = [(key, PLACEMENT_LABELS[key], accounts) for key, accounts in by_quadrant.items()]
+    groups = [
+        (key, PLACEMENT_LABELS[key], largest(accounts), len(accounts))
+        for key, accounts in by_quadrant.items()
+    ]
     # Sums over the accounts already placed (one row each), not over answers.
     totals = [
         (
@@ -59,9 +73,20 @@ def customer_matrix_page(request: HttpRequest) -> HttpResponse:
         "changes": placed,
         # Quadrant changes first; moves to or from too few answers apart, as they say less.
         "movement_tables": [
-            (placed, "matrix-movement"),
-            ([move for move in changed if not move.placed_in_both], "matrix-movement-unplaced"),
+            (largest(placed, lambda m: m.after), len(placed), "matrix-movement"),
+            (
+                largest([m for m in changed if not m.placed_in_both], lambda m: m.after),
+                len(changed) - len(placed),
+                "matrix-movement-unplaced",
+            ),
         ],
+        "all_url": "?" + _with_all(request),
         "chart": customer_matrix_svg(matrix, moves, rtl=get_language_bidi()),
     }
     return render(request, "insights/matrix.html", context)
+
+
+def _with_all(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query["all"] = "1"
+    return query.urlencode()

@@ -158,3 +158,22 @@ def test_an_account_team_member_opens_their_own_account_page(client):
     client.force_login(member)
 
     assert client.get(reverse("insights:account", args=[mine.pk])).status_code == 200
+
+
+def test_long_quadrants_show_their_largest_accounts_and_a_link_to_all(staff_client, monkeypatch):
+    from insights.views import matrix as matrix_views
+
+    monkeypatch.setattr(matrix_views, "TABLE_ROWS", 2)
+    for name, billed in (("Small", 1_000), ("Big", 9_000_000), ("Middle", 5_000_000)):
+        account = AccountFactory(name=name)
+        AccountRevenueFactory(account=account, billed=billed)
+        nps_answers(account, [9, 9, 9])
+
+    html = staff_client.get(URL).content.decode()
+    everything = staff_client.get(URL, {"all": "1"}).content.decode()
+
+    growth = _rows(html, "growth")
+    assert growth.index("Big") < growth.index("Middle") and "Small" not in growth
+    assert "The 2 largest by billed revenue of 3." in visible_text(growth)
+    assert "?all=1" in growth
+    assert "Small" in _rows(everything, "growth") and "more-rows" not in everything
