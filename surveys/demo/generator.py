@@ -23,7 +23,7 @@ MOOD = {
     "Szpital Wojewódzki im. Kopernika": 0.30,
     "Pars Medical Centre": 0.72,
     "Riverside Community Clinics": 0.25,
-    "Medivale Diagnostics": 0.70,
+    "Medivale Diagnostics": 0.78,
     "Beijing Huaxia Hospital": 0.33,
     "Centrum Medyczne Vita": 0.76,
     "Tabriz University Hospital": 0.45,
@@ -80,11 +80,14 @@ TOUCH_POINT_OFFSET = {"installation": -0.03, "call-center": -0.06}
 # that the matrix shows movement between the two waves: the shift builds up over the five
 # months after that wave and holds since.
 STORY_SHIFT = {
-    "Beijing Huaxia Hospital": +0.42,  # acted on the first wave: at risk, then model
+    "Beijing Huaxia Hospital": +0.45,  # acted on the first wave: at risk, then model
     "Szpital Wojewódzki im. Kopernika": +0.38,  # dangling, then growth
-    "Medivale Diagnostics": -0.36,  # model, then at risk
+    "Medivale Diagnostics": -0.6,  # neglected after the first wave: model, then at risk
     "Kourosh Home Goods": -0.3,  # growth, then dangling
 }
+# Accounts whose every contact answers the relationship waves, so that the story is never lost
+# to "too few answers".
+STORY_ACCOUNTS = {*STORY_SHIFT, "Northbridge Health System"}
 # The weak step of the corridor: in the last complete quarter a new subcontracted installer
 # (R. Nowak) left many customers unhappy and the backlog he caused hurt the others a little.
 WEAK_TECHNICIAN = "R. Nowak"
@@ -262,6 +265,8 @@ class Generator:
                 )
                 # Account teams follow their relationship surveys up: most contacts answer.
                 rate = 0.9 if contact.is_key_contact else 0.75
+                if account.name in STORY_ACCOUNTS:
+                    rate = 1.0  # their teams make sure every contact answers
                 self._invite(invitation, mood=self.mood(account.pk, sent), rate=rate, mean_hours=96)
 
     def pulse(self, *, survey: Survey, distribution: Distribution, opens: datetime, sample):
