@@ -54,6 +54,8 @@ ANSWERS = perms("surveys", "response", "answer")
 RESEARCH = perms("surveys", "inquiry")
 # Everything of an account a user serves, read-only.
 ACCOUNT_WORK = (*REFERENCE, *CRM, *DEFINITIONS, *PROGRAMMES, *SENDS, *ANSWERS, *RESEARCH)
+# The teams' own expectation of each account's score before a wave (the perception gap).
+PREDICTIONS = perms("insights", "prediction", actions=ALL)
 
 # ------------------------------------------------------------------ the roles
 
@@ -98,6 +100,7 @@ ROLES: tuple[Role, ...] = (
         permissions=(
             *ACCOUNT_WORK,
             *perms("surveys", "surveytranslation", "pulsesegment"),
+            *perms("insights", "prediction"),
             SEES_EVERY_ACCOUNT,
         ),
     ),
@@ -105,8 +108,11 @@ ROLES: tuple[Role, ...] = (
         key=ACCOUNT_TEAM_MEMBER,
         name="Account team members",
         sees=_("The accounts whose account team they are on: results, responses, contacts, sends."),
-        does=_("Read only (cases and action plans add their work)."),
-        permissions=ACCOUNT_WORK,
+        does=_(
+            "Record their accounts' predicted scores before a wave; otherwise read only (cases "
+            "and action plans add their work)."
+        ),
+        permissions=(*ACCOUNT_WORK, *PREDICTIONS),
     ),
     Role(
         key=SPECIALIST,
@@ -122,8 +128,11 @@ ROLES: tuple[Role, ...] = (
             "The accounts of the vertical markets they manage and those where they are the "
             "named general manager."
         ),
-        does=_("Read only (cases and action plans add their work)."),
-        permissions=ACCOUNT_WORK,
+        does=_(
+            "Record their accounts' predicted scores before a wave; otherwise read only (cases "
+            "and action plans add their work)."
+        ),
+        permissions=(*ACCOUNT_WORK, *PREDICTIONS),
     ),
     Role(
         key=EXECUTIVE,
@@ -139,6 +148,7 @@ ROLES: tuple[Role, ...] = (
             *DEFINITIONS,
             *PROGRAMMES,
             "surveys.view_distribution",
+            *perms("insights", "prediction"),
             SEES_EVERY_ACCOUNT,
         ),
     ),

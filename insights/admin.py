@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
-from customers.models import Account
+from cem_project.admin_tools import VisibleAccountsAdminMixin
 
 from . import services
 from .models import Prediction
@@ -35,20 +35,14 @@ class PredictionAdminForm(forms.ModelForm):
 
 
 @admin.register(Prediction)
-class PredictionAdmin(admin.ModelAdmin):
+class PredictionAdmin(VisibleAccountsAdminMixin, admin.ModelAdmin):
+    account_path = "account"
     form = PredictionAdminForm
     list_display = ["account", "wave", "metric", "score", "predicted_by", "updated_at"]
     list_filter = ["wave", "metric"]
     search_fields = ["account__name"]
     list_select_related = ["account", "wave", "predicted_by"]
     readonly_fields = ["predicted_by", "created_at", "updated_at"]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .filter(account__in=Account.objects.visible_to(request.user))
-        )
 
     def get_readonly_fields(self, request, obj=None):
         fixed = ["account", "wave", "metric"] if obj is not None else []

@@ -122,6 +122,8 @@ class CorridorOutputSerializer(serializers.Serializer):
 class CorridorRetrieveApi(APIView):
     """Touch points in corridor order, per period, over the caller's accounts."""
 
+    permission_model = None  # an aggregate over the caller's visible accounts: every staff user
+
     @extend_schema(parameters=[CorridorInputSerializer], responses=CorridorOutputSerializer)
     def get(self, request):
         params = CorridorInputSerializer(data=request.query_params, context={"request": request})

@@ -1,6 +1,6 @@
 """Reads of predictions: who may record them, and the predictions a user may see."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from customers.models import Account
 
@@ -8,16 +8,13 @@ from ..models import Prediction
 
 
 def prediction_writable_accounts(*, user) -> QuerySet[Account]:
-    """Accounts whose predictions `user` may record or change: their own accounts (on the
-    account team or as general manager) among those they see; a superuser, every account.
-    Seeing every account (analysts) is not enough: a prediction is the account team's."""
+    """Accounts whose predictions `user` may record or change: the accounts they serve (account
+    team, named general manager, general manager of the market; `served_by`); a superuser,
+    every account. Seeing every account (analysts) is not enough: a prediction is the team's.
+    The model permissions (add/change/delete_prediction, cem_project/roles.py) come on top."""
     if user.is_superuser:
         return Account.objects.all()
-    return (
-        Account.objects.visible_to(user)
-        .filter(Q(account_team=user) | Q(general_manager=user))
-        .distinct()
-    )
+    return Account.objects.served_by(user)
 
 
 def prediction_list(*, user) -> QuerySet[Prediction]:

@@ -1,10 +1,10 @@
 from datetime import date, timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from cem_project.roles import ANALYST, EXECUTIVE
 from insights.models import Prediction
 from surveys.constants import WaveStatus
 from tests.factories import UserFactory
@@ -52,16 +52,32 @@ def test_a_prediction_for_another_teams_account_is_refused_as_unknown(api_a, acc
 
 def test_an_analyst_sees_every_prediction_but_records_none(account_a, account_b, wave):
     Prediction.objects.create(account=account_b, wave=wave, metric="nps", score=5)
-    analyst = UserFactory(username="analyst-x")
-    analyst.user_permissions.add(Permission.objects.get(codename="view_all_accounts"))
+    analyst = UserFactory(username="analyst-x", roles=[ANALYST])
     client = APIClient()
     client.force_authenticate(analyst)
 
     assert client.get(URL).json()["count"] == 1
     response = client.post(URL, {"account": account_a.pk, "wave": wave.pk, "score": 10})
 
+    assert response.status_code == 403  # the role holds view_prediction only
+    assert Prediction.objects.count() == 1
+
+
+def test_seeing_an_account_is_not_enough_to_record_its_prediction(account_a, wave):
+    """A user who may add predictions and sees every account still records only for the
+    accounts they serve (the service's rule beside the role's permission)."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(username="wide-x", roles=[ANALYST])
+    user.user_permissions.add(Permission.objects.get(codename="add_prediction"))
+    client = APIClient()
+    client.force_authenticate(user)
+
+    response = client.post(URL, {"account": account_a.pk, "wave": wave.pk, "score": 10})
+
     assert response.status_code == 400
     assert response.json() == {"account": ["Only the account's team records its predictions."]}
+    assert not Prediction.objects.exists()
 
 
 def test_a_closed_wave_takes_no_new_prediction_and_keeps_its_own(api_a, account_a, wave):
@@ -130,3 +146,20 @@ def test_predictions_are_in_the_openapi_schema(admin_api):
 
     assert {"get", "post"} <= set(paths[URL])
     assert {"get", "put", "patch", "delete"} <= set(paths[URL + "{id}/"])
+
+
+def test_a_role_without_the_prediction_permission_reads_none_and_writes_none(account_a, wave):
+    """Executives see every account in aggregate but hold only view_prediction; a staff user
+    of no role holds nothing."""
+    executive = APIClient()
+    executive.force_authenticate(UserFactory(username="exec-x", roles=[EXECUTIVE]))
+    nobody = APIClient()
+    nobody.force_authenticate(UserFactory(username="nobody-x"))
+
+    assert executive.get(URL).status_code == 200
+    assert (
+        executive.post(URL, {"account": account_a.pk, "wave": wave.pk, "score": 1}).status_code
+        == 403
+    )
+    assert nobody.get(URL).status_code == 403
+    assert not Prediction.objects.exists()

@@ -4,12 +4,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from cem_project.roles import ANALYST
 from insights.models import Prediction
 from insights.selectors.gaps import perception_gap
 from insights.services import prediction_create, prediction_delete, prediction_update
@@ -139,8 +139,7 @@ def test_the_account_team_records_and_changes_a_prediction_until_the_wave_closes
 
 
 def test_someone_off_the_team_cannot_record_a_prediction(open_wave):
-    analyst = UserFactory()
-    analyst.user_permissions.add(Permission.objects.get(codename="view_all_accounts"))
+    analyst = UserFactory(roles=[ANALYST])
     account = AccountFactory()
 
     with pytest.raises(ValidationError) as refused:
