@@ -330,8 +330,12 @@ def _scratch_dirs() -> set[str]:
     return {name for name in os.listdir(tempfile.gettempdir()) if name.startswith("cem-report-")}
 
 
-def test_a_report_over_its_time_limit_is_stopped_with_a_clear_error(settings):
+def test_a_report_over_its_time_limit_is_stopped_with_a_clear_error(
+    settings, monkeypatch, tmp_path
+):
     settings.CEM_REPORT_TIMEOUT_SECONDS = 1
+    # A private temp folder: other processes' renders come and go in the shared one.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     before = _scratch_dirs()
     started = time.monotonic()
     with pytest.raises(ReportRenderError, match=r"longer than 1 s"):
