@@ -179,6 +179,15 @@ class TouchPoint(models.Model):
     )
     corridor_position = models.PositiveSmallIntegerField(_("position in corridor"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    specialist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="specialist_touch_points",
+        verbose_name=_("specialist"),
+        help_text=_("Receives the problems that alert rules route to this touch point."),
+    )
 
     class Meta:
         ordering = ["corridor_position", "code"]
