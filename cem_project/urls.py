@@ -9,6 +9,7 @@ api_v1 = [
     path("", include("customers.api.urls")),
     path("", include("surveys.api.urls")),
     path("", include("insights.api.urls")),
+    path("", include("insights.cases.api.urls")),
 ]
 
 # The stock admin, named for the product; "View site" opens the results pages.
@@ -25,6 +26,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("surveys.urls")),
     path("insights/", include("insights.urls")),
+    path("cases/", include("insights.cases.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Split: the page's start-up script is a file of its own, so the page needs no inline script.

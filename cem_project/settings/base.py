@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "customers",
     "surveys",
     "insights",
+    "insights.cases",
 ]
 
 MIDDLEWARE = [
@@ -216,6 +217,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "insights.tasks.metrics_rollup_refresh_task",
         "schedule": crontab(minute=5, hour=0),
     },
+    # Alerts: responses whose evaluation never ran, stuck case mails; escalation past the SLA;
+    # the daily digest. Each claims its rows, so a restarted or doubled beat does nothing twice.
+    "alerts-sweep": {
+        "task": "insights.cases.tasks.alerts_sweep_task",
+        "schedule": env.float("CEM_CASES_SWEEP_INTERVAL_SECONDS", default=60.0),
+    },
+    "cases-escalate-due": {
+        "task": "insights.cases.tasks.cases_escalate_due_task",
+        "schedule": env.float("CEM_CASES_ESCALATION_INTERVAL_SECONDS", default=300.0),
+    },
+    "case-digests-send": {
+        "task": "insights.cases.tasks.case_digests_send_task",
+        "schedule": crontab(minute=0, hour=env.int("CEM_CASES_DIGEST_HOUR", default=7)),
+    },
 }
 
 # ------------------------------------------------------------------ product rules
@@ -231,6 +246,14 @@ CEM_SEND_LEASE_SECONDS = env.int("CEM_SEND_LEASE_SECONDS", default=660)
 # this many MB of address space beyond what it inherits (insights.reports).
 CEM_REPORT_TIMEOUT_SECONDS = env.float("CEM_REPORT_TIMEOUT_SECONDS", default=30.0)
 CEM_REPORT_MEMORY_MB = env.int("CEM_REPORT_MEMORY_MB", default=1024)
+# Alerts and cases: past this many case mails to one person in 24 hours, further new cases
+# wait for the daily digest (0: always the digest).
+CEM_CASES_DIGEST_THRESHOLD = env.int("CEM_CASES_DIGEST_THRESHOLD", default=10)
+# The sweep evaluates unmarked responses of the last N days, older than the grace period.
+CEM_CASES_SWEEP_LOOKBACK_DAYS = env.int("CEM_CASES_SWEEP_LOOKBACK_DAYS", default=7)
+CEM_CASES_SWEEP_GRACE_SECONDS = env.int("CEM_CASES_SWEEP_GRACE_SECONDS", default=120)
+CEM_CASES_QUADRANT_CACHE_SECONDS = env.int("CEM_CASES_QUADRANT_CACHE_SECONDS", default=300)
+CEM_CASES_NOTICE_LEASE_SECONDS = env.int("CEM_CASES_NOTICE_LEASE_SECONDS", default=300)
 
 # The customer matrix (insights.metrics.matrix_rule). Billed strictly above the revenue threshold
 # is high billing (HiTouch: above 10 million); a score at or above its metric's threshold is
@@ -275,6 +298,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets the cases API uses under several field names: one component each.
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStateEnum": "insights.cases.constants.CaseState",
+        "CaseEventKindEnum": "insights.cases.constants.CaseEventKind",
+        "ConditionKindEnum": "insights.cases.constants.ConditionKind",
+        "RouteTargetEnum": "insights.cases.constants.RouteTarget",
+        "QuadrantEnum": "surveys.constants.Quadrant",
+        "KindEnum": "surveys.constants.SurveyKind",
+    },
 }
 
 # ------------------------------------------------------------------ logging

@@ -1,0 +1,48 @@
+"""What runs after an answer is stored: one evaluation task per completed response.
+
+`surveys` sends `response_completed` after the answer's transaction committed; publishing
+here never makes the respondent wait on the rules, and a broker outage never fails the
+submit: the error is logged and `alerts_sweep_task` evaluates the response later.
+"""
+
+import logging
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from surveys.models import Response
+from surveys.signals import response_completed
+
+from .models import AlertCondition, AlertRule, ReplyTemplate
+
+logger = logging.getLogger(__name__)
+
+
+def response_evaluate_publish(response_id: int) -> None:
+    from .tasks import response_evaluate_task
+
+    try:
+        response_evaluate_task.apply_async(args=[response_id], retry=False)
+    except Exception:
+        # The broker is unreachable (or an eager evaluation failed in tests): never the
+        # respondent's problem. The sweep evaluates every unmarked response.
+        logger.warning("Alert evaluation of response %s not published; the sweep will run it",
+                       response_id, exc_info=True)  # fmt: skip
+
+
+@receiver(response_completed, sender=Response, dispatch_uid="cases.response_completed")
+def _response_completed(sender, response: Response, **kwargs) -> None:
+    response_id = response.pk
+    transaction.on_commit(lambda: response_evaluate_publish(response_id))
+
+
+@receiver(post_save, sender=AlertCondition, dispatch_uid="cases.condition_saved")
+@receiver(post_delete, sender=AlertCondition, dispatch_uid="cases.condition_deleted")
+@receiver(post_save, sender=ReplyTemplate, dispatch_uid="cases.template_saved")
+def _rule_part_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    """Workers rebuild their compiled rules when a rule's updated_at moves."""
+    if raw:
+        return
+    AlertRule.objects.filter(pk=instance.rule_id).update(updated_at=timezone.now())
