@@ -9,7 +9,7 @@ case-insensitive LIKE (on SQLite, case is ignored for ASCII letters only).
 from functools import reduce
 from operator import and_, or_
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce, Trim
 from django.db.models.lookups import IContains, IExact
@@ -56,7 +56,11 @@ def _attribute_q(condition: ConditionSpec) -> Q:
 
     def test(source: str):
         # Absent keys read as "" (not NULL), so that "is not" holds for them, as in Python.
-        value = Trim(Coalesce(KeyTextTransform(condition.attribute, source), Value("")))
+        value = Trim(
+            Coalesce(
+                KeyTextTransform(condition.attribute, source), Value(""), output_field=TextField()
+            )
+        )
         if condition.text_operator == TextOperator.CONTAINS:
             return Q(IContains(value, wanted))
         return Q(IExact(value, wanted))

@@ -222,7 +222,7 @@ def cases_assign(
         Case.objects.filter(
             pk__in=Case.objects.workable_by(user).filter(pk__in=case_ids).values("pk")
         )
-        .select_for_update()
+        .select_for_update(of=("self",))
         .select_related("owner")
         .order_by("pk")
     )
