@@ -105,9 +105,18 @@ def case_list(
 
 def case_detail_queryset(*, user, now: datetime | None = None) -> QuerySet[Case]:
     """For one case's page or API detail: look the id up in this (another team's is a 404)."""
+    return _with_details(Case.objects.visible_to(user), now)
+
+
+def case_after_change(*, case: Case) -> Case:
+    """The case as its last editor left it: who just gave it away may no longer see it, but
+    is answered with what they changed."""
+    return _with_details(Case.objects.filter(pk=case.pk), None).get()
+
+
+def _with_details(queryset: QuerySet[Case], now: datetime | None) -> QuerySet[Case]:
     return (
-        Case.objects.visible_to(user)
-        .select_related(
+        queryset.select_related(
             "rule",
             "account__general_manager",
             "contact",
@@ -181,18 +190,20 @@ def queue_counts(*, user, now: datetime | None = None) -> dict[str, int]:
     now = now or timezone.now()
     mine = Q(owner=user) | Q(escalated_to=user)
     team = Q(team__in=user.groups.values("pk"))
-    return (
+    row = (
         Case.objects.visible_to(user)
         .filter(state__in=OPEN_STATES)
         .aggregate(
-            mine=Count("pk", filter=mine),
-            mine_overdue=Count("pk", filter=mine & overdue_q(now)),
-            team=Count("pk", filter=team),
-            team_overdue=Count("pk", filter=team & overdue_q(now)),
-            all=Count("pk"),
-            all_overdue=Count("pk", filter=overdue_q(now)),
+            n_mine=Count("pk", filter=mine),
+            n_mine_overdue=Count("pk", filter=mine & overdue_q(now)),
+            n_team=Count("pk", filter=team),
+            n_team_overdue=Count("pk", filter=team & overdue_q(now)),
+            n_all=Count("pk"),
+            n_all_overdue=Count("pk", filter=overdue_q(now)),
         )
     )
+    # Named n_* in SQL: "team" would clash with the field of that name.
+    return {key.removeprefix("n_"): value for key, value in row.items()}
 
 
 # ------------------------------------------------------------------ reports

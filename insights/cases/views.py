@@ -165,6 +165,8 @@ def case_assign(request, pk: int):
             _form_errors(form, error)
         else:
             messages.success(request, _("Case reassigned."))
+            if not Case.objects.visible_to(request.user).filter(pk=case.pk).exists():
+                return redirect("cases:queue")  # given away to someone outside the account
             return redirect("cases:detail", pk=case.pk)
     return _render_case(request, case, status=400, assign_form=form)
 

@@ -67,15 +67,8 @@ class CaseViewSet(
         params.is_valid(raise_exception=True)
         data = params.validated_data
         try:
+            # State first: once reassigned, the caller may no longer be the one to act.
             with transaction.atomic():
-                if "owner" in data or "team" in data:
-                    case = services.case_assign(
-                        case=case,
-                        user=request.user,
-                        owner=data.get("owner", case.owner),
-                        team=data.get("team", case.team),
-                        note="" if "state" in data else data.get("note", ""),
-                    )
                 if "state" in data:
                     case = services.case_transition(
                         case=case,
@@ -85,11 +78,19 @@ class CaseViewSet(
                         root_cause=data.get("root_cause", ""),
                         customer_contacted=data.get("customer_contacted"),
                     )
-                elif not ({"owner", "team"} & set(data)):
+                if "owner" in data or "team" in data:
+                    case = services.case_assign(
+                        case=case,
+                        user=request.user,
+                        owner=data.get("owner", case.owner),
+                        team=data.get("team", case.team),
+                        note="" if "state" in data else data.get("note", ""),
+                    )
+                if not ({"state", "owner", "team"} & set(data)):
                     services.case_note_add(case=case, user=request.user, note=data["note"])
         except DjangoValidationError as error:
             raise _api_error(error) from error
-        return Response(self._detail(self.get_queryset().get(pk=case.pk)))
+        return Response(self._detail(selectors.case_after_change(case=case)))
 
 
 class AlertRulePermission(permissions.DjangoModelPermissions):
