@@ -152,7 +152,7 @@ def test_an_analyst_reads_every_case_but_cannot_change_one(client, world, cases)
 
     page = client.get(f"/cases/{case_a.pk}/")
     assert page.status_code == 200
-    assert 'action="/cases/%d/transition/"' % case_a.pk not in page.content.decode()
+    assert f'action="/cases/{case_a.pk}/transition/"' not in page.content.decode()
     assert client.post(f"/cases/{case_a.pk}/note/", {"note": "x"}).status_code == 403
 
 
