@@ -245,7 +245,7 @@ def case_note_add(*, case: Case, user, note: str, now: datetime | None = None) -
 # ------------------------------------------------------------------ escalation
 
 
-def case_escalate(*, case_id: int, now: datetime) -> bool:
+def case_escalate(*, case_id: int, now: datetime, notify: bool = True) -> bool:
     """Escalate one unacknowledged case past its SLA to the account's general manager,
     once: a conditional UPDATE claims it, so a doubled beat escalates nothing twice."""
     with transaction.atomic():
@@ -268,18 +268,21 @@ def case_escalate(*, case_id: int, now: datetime) -> bool:
             case=case, kind=CaseEventKind.ESCALATED, note=note, created_at=now,
             data={"to": manager.pk if manager else None},
         )  # fmt: skip
-        if manager is not None and manager.email:
+        if notify and manager is not None and manager.email:
             notices_create(
                 case=case, event=event, recipients=[manager], kind=NoticeKind.ESCALATED, now=now
             )
     return True
 
 
-def cases_escalate_due(*, now: datetime | None = None, limit: int = 500) -> int:
+def cases_escalate_due(
+    *, now: datetime | None = None, limit: int = 500, notify: bool = True
+) -> int:
     now = _now(now)
     due = Case.objects.escalation_due(now).order_by("due_at", "pk")
     return sum(
-        case_escalate(case_id=pk, now=now) for pk in due.values_list("pk", flat=True)[:limit]
+        case_escalate(case_id=pk, now=now, notify=notify)
+        for pk in due.values_list("pk", flat=True)[:limit]
     )
 
 
