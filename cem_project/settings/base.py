@@ -252,7 +252,8 @@ CEM_CASES_DIGEST_THRESHOLD = env.int("CEM_CASES_DIGEST_THRESHOLD", default=10)
 # The sweep evaluates unmarked responses of the last N days, older than the grace period.
 CEM_CASES_SWEEP_LOOKBACK_DAYS = env.int("CEM_CASES_SWEEP_LOOKBACK_DAYS", default=7)
 CEM_CASES_SWEEP_GRACE_SECONDS = env.int("CEM_CASES_SWEEP_GRACE_SECONDS", default=120)
-CEM_CASES_QUADRANT_CACHE_SECONDS = env.int("CEM_CASES_QUADRANT_CACHE_SECONDS", default=300)
+# Accounts' quadrants and latest revenue, read by value conditions and overrides, are cached.
+CEM_CASES_VALUE_CACHE_SECONDS = env.int("CEM_CASES_VALUE_CACHE_SECONDS", default=300)
 CEM_CASES_NOTICE_LEASE_SECONDS = env.int("CEM_CASES_NOTICE_LEASE_SECONDS", default=300)
 
 # The customer matrix (insights.metrics.matrix_rule). Billed strictly above the revenue threshold

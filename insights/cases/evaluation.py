@@ -12,14 +12,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from surveys.models import Response
 from surveys.selectors.responses import day_start
 
 from .evaluator import RuleSpec, rule_matches, rules_matching
-from .facts import active_rules, response_facts, rule_spec
+from .facts import active_rules, response_facts, response_facts_of, rule_spec
 from .models import AlertRule, Case, ResponseEvaluation
 from .rule_sql import rule_responses
 from .services import case_open
@@ -37,40 +37,59 @@ def _needs(specs: list[RuleSpec], rules: list[AlertRule]) -> tuple[bool, bool]:
     return quadrants, revenue
 
 
-def _response_for_case(response_id: int) -> Response:
-    return Response.objects.select_related(
-        "account__general_manager", "touch_point__specialist", "survey"
-    ).get(pk=response_id)
+def _response_for_case(response_id: int) -> Response | None:
+    return (
+        Response.objects.completed()
+        .select_related("survey", "event", "account__general_manager", "touch_point__specialist")
+        .filter(pk=response_id)
+        .first()
+    )
+
+
+def _evaluate_once(response_id: int, now: datetime) -> list[Case]:
+    specs, rules = active_rules.get()
+    quadrants, revenue = _needs(specs, list(rules.values()))
+    with transaction.atomic():
+        response = _response_for_case(response_id)
+        if response is None:
+            return []
+        facts = response_facts_of(response, quadrants=quadrants, revenue=revenue)
+        matched = rules_matching(specs, facts)
+        # The marker is the transaction's first write: a second evaluation of the response
+        # (redelivered, swept, concurrent) fails here and its transaction rolls back.
+        ResponseEvaluation.objects.create(
+            response_id=response_id, evaluated_at=now, rules_checked=len(specs),
+            cases_opened=len(matched),
+        )  # fmt: skip
+        if not matched:
+            return []
+        existing = set(
+            Case.objects.filter(response_id=response_id).values_list("rule_id", flat=True)
+        )
+        return [
+            case_open(
+                rule=rules[spec.rule_id], response=response, facts=facts, now=now,
+                guarded=False,
+            )
+            for spec in matched
+            if spec.rule_id not in existing
+        ]  # fmt: skip
 
 
 def response_evaluate(*, response_id: int, now: datetime | None = None) -> list[Case]:
     """Run every active rule on one completed response and open a case per match; a no-op
     for a response evaluated before (or not completed, or gone)."""
     now = now or timezone.now()
-    specs, rules = active_rules.get()
-    with transaction.atomic():
-        if not Response.objects.completed().filter(pk=response_id).exists():
-            return []
-        _marker, created = ResponseEvaluation.objects.get_or_create(
-            response_id=response_id, defaults={"evaluated_at": now, "rules_checked": len(specs)}
-        )
-        if not created:
-            return []
-        if not specs:
-            return []
-        quadrants, revenue = _needs(specs, list(rules.values()))
-        facts = response_facts([response_id], quadrants=quadrants, revenue=revenue)[response_id]
-        matched = rules_matching(specs, facts)
-        if not matched:
-            return []
-        response = _response_for_case(response_id)
-        opened = []
-        for spec in matched:
-            case = case_open(rule=rules[spec.rule_id], response=response, facts=facts, now=now)
-            if case is not None:
-                opened.append(case)
-        ResponseEvaluation.objects.filter(response_id=response_id).update(cases_opened=len(opened))
-    return opened
+    for attempt in (1, 2):
+        try:
+            return _evaluate_once(response_id, now)
+        except IntegrityError:
+            if ResponseEvaluation.objects.filter(response_id=response_id).exists():
+                return []  # evaluated by someone else
+            if attempt == 2:
+                raise
+            # A backfill opened one of these cases meanwhile: once more, seeing it.
+    return []
 
 
 def responses_unevaluated(*, now: datetime | None = None):

@@ -6,7 +6,8 @@ latest revenue.
 """
 
 import threading
-from collections.abc import Collection, Iterable
+import time
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
@@ -21,21 +22,22 @@ from surveys.selectors.waves import latest_billed
 from .evaluator import AnswerFact, ConditionSpec, ResponseFacts, RuleSpec, keywords_of
 from .models import AlertCondition, AlertRule
 
-QUADRANTS_CACHE_KEY = "cases:account-quadrants"
-
-
 # ------------------------------------------------------------------ value of the account
+
+# Quadrants move with a year of answers and revenue with the billing import, not with one
+# answer: both are read for every account at once and cached for CEM_CASES_VALUE_CACHE_SECONDS.
+QUADRANTS_CACHE_KEY = "cases:account-quadrants"
+REVENUE_CACHE_KEY = "cases:account-revenue"
 
 
 def quadrant_map() -> dict[int, str]:
-    """{account id: quadrant} from the customer matrix's one classification function, cached
-    for CEM_CASES_QUADRANT_CACHE_SECONDS: quadrants move with a year of answers, not with one."""
+    """{account id: quadrant} from the customer matrix's one classification function."""
     quadrants = cache.get(QUADRANTS_CACHE_KEY)
     if quadrants is None:
         from insights.matrix import account_quadrants
 
         quadrants = {int(k): str(v) for k, v in account_quadrants().items()}
-        cache.set(QUADRANTS_CACHE_KEY, quadrants, settings.CEM_CASES_QUADRANT_CACHE_SECONDS)
+        cache.set(QUADRANTS_CACHE_KEY, quadrants, settings.CEM_CASES_VALUE_CACHE_SECONDS)
     return quadrants
 
 
@@ -49,42 +51,27 @@ def latest_forecast() -> Subquery:
     )
 
 
-def account_revenue(account_ids: Collection[int]) -> dict[int, tuple[Decimal, Decimal]]:
-    """{account id: (latest billed, latest forecast)} in one query."""
-    if not account_ids:
-        return {}
-    rows = (
-        Account.objects.filter(pk__in=list(account_ids))
-        .annotate(billed=latest_billed(), forecast=latest_forecast())
-        .values_list("pk", "billed", "forecast")
-    )
-    return {pk: (billed, forecast) for pk, billed, forecast in rows}
+def revenue_map() -> dict[int, tuple[Decimal, Decimal]]:
+    """{account id: (latest billed, latest forecast)} for every account, in one query."""
+    revenue = cache.get(REVENUE_CACHE_KEY)
+    if revenue is None:
+        rows = Account.objects.annotate(billed=latest_billed(), forecast=latest_forecast())
+        revenue = {pk: (b, f) for pk, b, f in rows.values_list("pk", "billed", "forecast")}
+        cache.set(REVENUE_CACHE_KEY, revenue, settings.CEM_CASES_VALUE_CACHE_SECONDS)
+    return revenue
+
+
+def account_values_forget() -> None:
+    cache.delete_many([QUADRANTS_CACHE_KEY, REVENUE_CACHE_KEY])
 
 
 # ------------------------------------------------------------------ responses
 
 
-def response_facts(
-    response_ids: Iterable[int], *, quadrants: bool = False, revenue: bool = False
-) -> dict[int, ResponseFacts]:
-    """Facts of the completed responses among `response_ids`, keyed by id."""
-    ids = list(dict.fromkeys(response_ids))
-    responses = list(
-        Response.objects.completed()
-        .filter(pk__in=ids)
-        .values(
-            "pk",
-            "survey_id",
-            "survey__kind",
-            "touch_point_id",
-            "account_id",
-            "attributes",
-            "event__attributes",
-        )
-    )
+def _answers_of(response_ids: list[int]) -> dict[int, list[AnswerFact]]:
     answers: dict[int, list[AnswerFact]] = {}
     rows = (
-        Answer.objects.filter(response_id__in=[r["pk"] for r in responses])
+        Answer.objects.filter(response_id__in=response_ids)
         .order_by()
         .values_list(
             "response_id", "question_id", "question_type", "number", "choice__value", "text"
@@ -94,29 +81,67 @@ def response_facts(
         answers.setdefault(response_id, []).append(
             AnswerFact(question_id, question_type, number, choice_value, text or "")
         )
-    account_ids = {r["account_id"] for r in responses if r["account_id"]}
-    quadrant_of = quadrant_map() if quadrants and account_ids else {}
-    revenue_of = account_revenue(account_ids) if revenue else {}
-    facts = {}
-    for r in responses:
-        attributes = {}
-        for source in (r["event__attributes"], r["attributes"]):
-            if isinstance(source, dict):
-                attributes.update(source)
-        billed, forecast = revenue_of.get(r["account_id"], (None, None))
-        facts[r["pk"]] = ResponseFacts(
-            response_id=r["pk"],
-            survey_id=r["survey_id"],
-            survey_kind=r["survey__kind"],
-            touch_point_id=r["touch_point_id"],
-            account_id=r["account_id"],
-            answers=tuple(answers.get(r["pk"], ())),
-            attributes=attributes,
-            quadrant=quadrant_of.get(r["account_id"]),
-            billed=billed,
-            forecast=forecast,
+    return answers
+
+
+def _facts(row: dict, answers: list[AnswerFact], *, quadrants: bool, revenue: bool):
+    attributes = {}
+    for source in (row["event__attributes"], row["attributes"]):
+        if isinstance(source, dict):
+            attributes.update(source)
+    account_id = row["account_id"]
+    quadrant = quadrant_map().get(account_id) if quadrants and account_id else None
+    billed, forecast = (
+        revenue_map().get(account_id, (None, None)) if revenue and account_id else (None, None)
+    )
+    return ResponseFacts(
+        response_id=row["pk"],
+        survey_id=row["survey_id"],
+        survey_kind=row["survey__kind"],
+        touch_point_id=row["touch_point_id"],
+        account_id=account_id,
+        answers=tuple(answers),
+        attributes=attributes,
+        quadrant=quadrant,
+        billed=billed,
+        forecast=forecast,
+    )
+
+
+def response_facts(
+    response_ids: Iterable[int], *, quadrants: bool = False, revenue: bool = False
+) -> dict[int, ResponseFacts]:
+    """Facts of the completed responses among `response_ids`, keyed by id (two queries)."""
+    rows = list(
+        Response.objects.completed()
+        .filter(pk__in=list(dict.fromkeys(response_ids)))
+        .values(
+            "pk", "survey_id", "survey__kind", "touch_point_id", "account_id", "attributes",
+            "event__attributes",
         )
-    return facts
+    )  # fmt: skip
+    answers = _answers_of([row["pk"] for row in rows])
+    return {
+        row["pk"]: _facts(row, answers.get(row["pk"], []), quadrants=quadrants, revenue=revenue)
+        for row in rows
+    }
+
+
+def response_facts_of(
+    response: Response, *, quadrants: bool = False, revenue: bool = False
+) -> ResponseFacts:
+    """Facts of one response read with its survey and event (one query, for the answers)."""
+    row = {
+        "pk": response.pk,
+        "survey_id": response.survey_id,
+        "survey__kind": response.survey.kind,
+        "touch_point_id": response.touch_point_id,
+        "account_id": response.account_id,
+        "attributes": response.attributes,
+        "event__attributes": response.event.attributes if response.event_id else None,
+    }
+    answers = _answers_of([response.pk]).get(response.pk, [])
+    return _facts(row, answers, quadrants=quadrants, revenue=revenue)
 
 
 # ------------------------------------------------------------------ rules
@@ -151,17 +176,28 @@ def rule_spec(rule: AlertRule) -> RuleSpec:
     )
 
 
+RULES_RECHECK_SECONDS = 5.0
+
+
 class _RuleCache:
-    """The active rules, compiled once per process and rebuilt when any of them changes
-    (a condition's save touches its rule's updated_at): one small query per evaluation."""
+    """The active rules, compiled once per process and rebuilt when any of them changes (a
+    condition's save touches its rule's updated_at). Whether they changed is asked at most
+    every RULES_RECHECK_SECONDS (one small query); a save in this process clears it at once."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._signature = None
+        self._checked = 0.0
         self._rules: dict[int, AlertRule] = {}
         self._specs: list[RuleSpec] = []
 
     def get(self) -> tuple[list[RuleSpec], dict[int, AlertRule]]:
+        with self._lock:
+            if (
+                self._signature is not None
+                and time.monotonic() - self._checked < RULES_RECHECK_SECONDS
+            ):
+                return list(self._specs), dict(self._rules)
         signature = tuple(
             AlertRule.objects.filter(is_active=True)
             .aggregate(n=Count("id"), changed=Max("updated_at"), last=Max("id"))
@@ -178,6 +214,7 @@ class _RuleCache:
                 self._rules = {rule.pk: rule for rule in rules}
                 self._specs = [rule_spec(rule) for rule in rules]
                 self._signature = signature
+            self._checked = time.monotonic()
             return list(self._specs), dict(self._rules)
 
     def clear(self) -> None:

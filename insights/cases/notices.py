@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -36,22 +36,32 @@ def staff_language(user) -> str:
     return language or settings.LANGUAGE_CODE
 
 
-def _digest_only(user_id: int) -> bool:
-    return StaffProfile.objects.filter(user_id=user_id, digest_only=True).exists()
-
-
 def _held_for_digest(recipient_id: int, now: datetime) -> bool:
     """Past CEM_CASES_DIGEST_THRESHOLD case mails to this person in 24 hours, the rest of the
-    day's new cases wait for the digest (a threshold of 0: always the digest)."""
-    if _digest_only(recipient_id):
+    day's new cases wait for the digest (a threshold of 0, or the person's choice: always the
+    digest). One query."""
+    threshold = settings.CEM_CASES_DIGEST_THRESHOLD
+    if threshold <= 0:
         return True
     mailed = CaseNotice.objects.filter(
-        recipient_id=recipient_id,
+        recipient_id=OuterRef("pk"),
         kind=NoticeKind.ASSIGNED,
         created_at__gte=now - timedelta(hours=24),
         status__in=(NoticeStatus.PENDING, NoticeStatus.SENDING, NoticeStatus.SENT),
-    ).count()
-    return mailed >= settings.CEM_CASES_DIGEST_THRESHOLD
+    )
+    row = (
+        get_user_model()
+        .objects.filter(pk=recipient_id)
+        .annotate(
+            digest_only=Exists(StaffProfile.objects.filter(user=OuterRef("pk"), digest_only=True)),
+            mailed=Subquery(
+                mailed.order_by().values("recipient_id").annotate(n=Count("pk")).values("n")[:1]
+            ),
+        )
+        .values("digest_only", "mailed")
+        .first()
+    )
+    return bool(row) and (row["digest_only"] or (row["mailed"] or 0) >= threshold)
 
 
 def recipients_of(case: Case) -> list:
@@ -73,7 +83,7 @@ def notices_create(
 ) -> list[CaseNotice]:
     """Ledger rows for the recipients of `event`; mails are published after commit."""
     notices = []
-    for user in recipients:
+    for user in dict.fromkeys(recipients):
         digest = kind == NoticeKind.ASSIGNED and _held_for_digest(user.pk, now)
         notices.append(
             CaseNotice(
@@ -85,12 +95,8 @@ def notices_create(
                 created_at=now,
             )
         )
-    CaseNotice.objects.bulk_create(notices, ignore_conflicts=True)
-    pending = list(
-        CaseNotice.objects.filter(event=event, status=NoticeStatus.PENDING).values_list(
-            "pk", flat=True
-        )
-    )
+    CaseNotice.objects.bulk_create(notices)  # a new event: no row can exist yet
+    pending = [n.pk for n in notices if n.status == NoticeStatus.PENDING]
     if pending:
         transaction.on_commit(lambda: notices_publish(notice_ids=pending))
     return notices

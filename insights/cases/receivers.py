@@ -38,11 +38,22 @@ def _response_completed(sender, response: Response, **kwargs) -> None:
     transaction.on_commit(lambda: response_evaluate_publish(response_id))
 
 
+@receiver(post_save, sender=AlertRule, dispatch_uid="cases.rule_saved")
+@receiver(post_delete, sender=AlertRule, dispatch_uid="cases.rule_deleted")
+def _rule_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    from .facts import active_rules
+
+    active_rules.clear()  # this process at once; others within RULES_RECHECK_SECONDS
+
+
 @receiver(post_save, sender=AlertCondition, dispatch_uid="cases.condition_saved")
 @receiver(post_delete, sender=AlertCondition, dispatch_uid="cases.condition_deleted")
 @receiver(post_save, sender=ReplyTemplate, dispatch_uid="cases.template_saved")
 def _rule_part_changed(sender, instance, raw: bool = False, **kwargs) -> None:
     """Workers rebuild their compiled rules when a rule's updated_at moves."""
+    from .facts import active_rules
+
+    active_rules.clear()
     if raw:
         return
     AlertRule.objects.filter(pk=instance.rule_id).update(updated_at=timezone.now())

@@ -72,10 +72,12 @@ def case_open(
     facts: ResponseFacts,
     now: datetime | None = None,
     notify: bool = True,
+    guarded: bool = True,
 ) -> Case | None:
     """Open the case of `rule`'s match on `response`; None when it exists already (the
     database's one-case-per-rule-and-response constraint decides, also between racing
-    workers). Call inside a transaction: the owner's mail is published after its commit."""
+    workers). Call inside a transaction: the owner's mail is published after its commit.
+    `guarded=False` (the caller checked, and handles an IntegrityError) saves a savepoint."""
     now = _now(now)
     route = case_route(
         rule=rule, facts=facts, account=response.account, touch_point=response.touch_point
@@ -94,11 +96,14 @@ def case_open(
         due_at=now + timedelta(hours=rule.sla_hours),
         resolve_due_at=now + timedelta(hours=rule.resolve_hours) if rule.resolve_hours else None,
     )
-    try:
-        with transaction.atomic():
-            case.save(force_insert=True)
-    except IntegrityError:
-        return None
+    if not guarded:
+        case.save(force_insert=True)
+    else:
+        try:
+            with transaction.atomic():
+                case.save(force_insert=True)
+        except IntegrityError:
+            return None
     event = CaseEvent.objects.create(
         case=case, kind=CaseEventKind.OPENED, to_state=CaseState.NEW, note=case.routing_note,
         created_at=now,
