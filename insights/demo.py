@@ -4,8 +4,8 @@ giving the staff users their roles (cem_project/roles.py), is done here. `manage
 calls `demo_seed`.
 
 insights seeds the account teams' predictions for the latest relationship wave (the perception
-gap); its daily rollup is rebuilt from the answers by `metrics_rollup`. What it needs later
-(alert rules, cases, action plans) is added here.
+gap), and its alert rules and a queue of cases from the answers (insights/cases/demo.py); its
+daily rollup is rebuilt from the answers by `metrics_rollup`. Action plans come later.
 """
 
 import random
@@ -31,6 +31,7 @@ from surveys.demo.generator import MOOD
 from surveys.demo.surveys import SLUG_RELATIONSHIP
 from surveys.models import Answer, Invitation, Response, Survey, Wave
 
+from .cases.demo import demo_cases_reset, demo_cases_seed
 from .models import Prediction
 
 
@@ -46,6 +47,7 @@ class DemoSummary:
     answers: int
     password: str
     event_contacts: tuple[str, ...] = ()
+    cases: object = None  # insights.cases.demo.CasesDemoSummary
 
 
 # The group earlier demos made, holding every view_ permission; its users now have roles.
@@ -124,6 +126,7 @@ def demo_predictions_seed(*, accounts: list[Account], seed: int) -> int:
 
 def demo_reset() -> None:
     """Removes what the demo created, the apps that depend on others first."""
+    demo_cases_reset()
     surveys_demo_reset()
     customers_demo_reset()
 
@@ -144,6 +147,7 @@ def demo_seed(
     demo_roles_seed(users=customers.users)
     created = surveys_demo_seed(customers=customers, seed=seed, now=now)
     demo_predictions_seed(accounts=customers.accounts, seed=seed)
+    cases = demo_cases_seed(password=password, seed=seed, now=now)
     accounts = customers.accounts
     demo_surveys = Survey.objects.filter(slug__in=DEMO_SLUGS)
     return DemoSummary(
@@ -157,6 +161,7 @@ def demo_seed(
         answers=Answer.objects.filter(survey__in=demo_surveys).count(),
         password=password,
         event_contacts=tuple(contact.email for contact in customers.event_contacts),
+        cases=cases,
     )
 
 

@@ -16,8 +16,8 @@ from django.db.models import Count, DecimalField, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from customers.models import Account, AccountRevenue
+from customers.selectors import latest_billed
 from surveys.models import Answer, Response
-from surveys.selectors.waves import latest_billed
 
 from .evaluator import AnswerFact, ConditionSpec, ResponseFacts, RuleSpec, keywords_of
 from .models import AlertCondition, AlertRule
@@ -34,7 +34,7 @@ def quadrant_map() -> dict[int, str]:
     """{account id: quadrant} from the customer matrix's one classification function."""
     quadrants = cache.get(QUADRANTS_CACHE_KEY)
     if quadrants is None:
-        from insights.matrix import account_quadrants
+        from insights.selectors.matrix import account_quadrants
 
         quadrants = {int(k): str(v) for k, v in account_quadrants().items()}
         cache.set(QUADRANTS_CACHE_KEY, quadrants, settings.CEM_CASES_VALUE_CACHE_SECONDS)

@@ -15,8 +15,8 @@ from django.db.models.functions import Coalesce, Trim
 from django.db.models.lookups import IContains, IExact
 
 from customers.models import Account
+from customers.selectors import latest_billed
 from surveys.models import Answer, Response
-from surveys.selectors.waves import latest_billed
 
 from .constants import ConditionKind, MatchMode, NumberOperator, TextOperator
 from .evaluator import ConditionSpec, RuleSpec, score_types

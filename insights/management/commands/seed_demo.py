@@ -57,6 +57,12 @@ class Command(BaseCommand):
             f"  {summary.invitations} invitations, {summary.responses} responses, "
             f"{summary.answers} answers"
         )
+        if summary.cases is not None:
+            self.stdout.write(
+                f"  {summary.cases.rules} alert rules; cases: {summary.cases.open} open "
+                f"({summary.cases.overdue} overdue), {summary.cases.closed} closed "
+                f"at {settings.SITE_URL}/cases/ (specialists: sp.installation, sp.callcenter)"
+            )
         self.stdout.write(
             f"\nStaff login:  {settings.SITE_URL}/admin/\n"
             f"  user: admin     password: {summary.password}\n"

@@ -6,14 +6,13 @@ from django.core import mail
 from insights.cases.constants import CaseState, NoticeStatus
 from insights.cases.demo import RULE_CALL_CENTER, RULE_INSTALLATION, demo_cases_seed
 from insights.cases.models import AlertRule, Case, CaseNotice
-from surveys.demo import demo_seed
+from insights.demo import demo_seed
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_seeds_rules_and_an_aged_queue_routed_by_value_without_mail():
-    demo_seed(password="demo-pass-123")
-    seeded = demo_cases_seed(password="demo-pass-123")
+    seeded = demo_seed(password="demo-pass-123").cases  # seed_demo's entry point seeds cases
 
     assert seeded.created and seeded.rules == 2
     assert set(AlertRule.objects.filter(is_active=True).values_list("name", flat=True)) == {
