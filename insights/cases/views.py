@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from customers.constants import Language
+
 from . import selectors, services
 from .forms import (
     AssignForm,
@@ -29,6 +31,7 @@ from .forms import (
 from .models import Case, StaffProfile
 
 security_log = logging.getLogger("cem.security")
+LANGUAGE_NAMES = dict(Language.choices)
 PAGE_SIZE = 50
 
 
@@ -71,6 +74,7 @@ def case_queue(request):
         "workable": workable,
         "bulk_form": BulkAssignForm(),
         "query": query.urlencode(),
+        "filtered": bool(set(form.changed_data) - {"scope"}) or bool(form.errors),
     }
     return render(request, "cases/queue.html", context)
 
@@ -114,7 +118,9 @@ def _render_case(request, case: Case, status: int = 200, **forms):
         or AssignForm(initial={"owner": case.owner_id, "team": case.team_id}),
         "note_form": forms.get("note_form") or NoteForm(),
         "reply_form": reply_form,
-        "reply_language": case.response.language or (case.contact.language if case.contact else ""),
+        "reply_language": LANGUAGE_NAMES.get(
+            case.response.language or (case.contact.language if case.contact else ""), ""
+        ),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
