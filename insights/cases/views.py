@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from customers.constants import Language
 
-from . import selectors, services
+from . import replies, selectors, services
 from .forms import (
     AssignForm,
     BulkAssignForm,
@@ -107,7 +107,7 @@ def _render_case(request, case: Case, status: int = 200, **forms):
     can_work = selectors.case_can_work(user=request.user, case=case)
     reply_form = forms.get("reply_form")
     if reply_form is None and can_work and case.contact_id:
-        draft = services.case_reply_draft(case=case, user=request.user)
+        draft = replies.case_reply_draft(case=case, user=request.user)
         reply_form = ReplyForm(initial={"subject": draft.subject, "body": draft.body})
     context = {
         "case": case,
@@ -199,7 +199,7 @@ def case_reply(request, pk: int):
     form = ReplyForm(request.POST)
     if form.is_valid():
         try:
-            services.case_reply_send(
+            replies.case_reply_send(
                 case=case,
                 user=request.user,
                 subject=form.cleaned_data["subject"],
@@ -207,7 +207,7 @@ def case_reply(request, pk: int):
             )
         except ValidationError as error:
             _form_errors(form, error)
-        except services.ReplyNotSent:
+        except replies.ReplyNotSent:
             form.add_error(None, _("The mail server did not accept the reply; try again later."))
             return _render_case(request, case, status=503, reply_form=form)
         else:

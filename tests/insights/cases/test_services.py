@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from insights.cases import services
+from insights.cases import replies, services
 from insights.cases.constants import CaseEventKind, CaseState, NoticeStatus, RootCause
 from insights.cases.models import Case, CaseNotice, CaseReply, ReplyTemplate
 from insights.cases.notices import digests_send
@@ -180,7 +180,7 @@ def test_the_reply_draft_is_the_rules_template_in_the_respondents_language(world
     )  # fmt: skip
     ReplyTemplate.objects.create(rule=world.rule, language="en", subject="Thanks", body="Hi")
 
-    draft = services.case_reply_draft(case=case, user=world.specialist)
+    draft = replies.case_reply_draft(case=case, user=world.specialist)
 
     first = case.contact.name.split(" ")[0]
     assert draft.language == "pl"
@@ -190,7 +190,7 @@ def test_the_reply_draft_is_the_rules_template_in_the_respondents_language(world
 
 
 def test_a_reply_is_mailed_to_the_respondent_and_recorded_on_the_case(world, case):
-    reply = services.case_reply_send(
+    reply = replies.case_reply_send(
         case=case, user=world.specialist, subject="Przepraszamy\r\nBcc: x@evil.example",
         body="Oddzwonię jutro.",
     )  # fmt: skip
@@ -208,8 +208,8 @@ def test_a_refused_reply_is_kept_as_failed(world, case, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1  # nothing listens there
 
-    with pytest.raises(services.ReplyNotSent):
-        services.case_reply_send(case=case, user=world.specialist, subject="Hi", body="Sorry")
+    with pytest.raises(replies.ReplyNotSent):
+        replies.case_reply_send(case=case, user=world.specialist, subject="Hi", body="Sorry")
 
     assert CaseReply.objects.get().status == "failed"
     assert not case.events.filter(kind=CaseEventKind.REPLY).exists()
