@@ -368,6 +368,20 @@ def worker_stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def backend_pids() -> list[int]:
+    """PostgreSQL backends serving the submit database (a local server: /proc is theirs)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [SUBMIT_DB],
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+    connection.close()
+    return pids
+
+
 def submit_run(args, *, rules: int, worker_during: bool) -> dict:
     import redis
     import submit_load as sl
@@ -408,11 +422,14 @@ def submit_run(args, *, rules: int, worker_during: bool) -> dict:
     try:
         subprocess.run([args.wrk, "-t1", "-c2", "-d2s", f"http://{HOST}:{args.port}/admin/login/"],
                        stdout=subprocess.DEVNULL, check=True)  # fmt: skip
+        workers = sl.worker_pids(gunicorn.pid)
+        cpu_before = sl.cpu_seconds(workers), sl.cpu_seconds(backend_pids())
         run = subprocess.run(
             [args.wrk, "-t2", f"-c{args.connections}", f"-d{args.duration}s", "--timeout", "10s",
              "-s", str(script), f"http://{HOST}:{args.port}"],
             capture_output=True, text=True, timeout=args.duration + 60, check=False,
         )  # fmt: skip
+        cpu_after = sl.cpu_seconds(workers), sl.cpu_seconds(backend_pids())
     finally:
         sl.gunicorn_stop(gunicorn)
     load_after = load_average()
@@ -436,6 +453,8 @@ def submit_run(args, *, rules: int, worker_during: bool) -> dict:
     connections.close_all()
     ok = result["statuses"].get("200", 0)
     return {
+        "cpu_ms": sl.cpu_used(cpu_before[0], cpu_after[0]) * 1000 / max(ok, 1),
+        "pg_ms": sl.cpu_used(cpu_before[1], cpu_after[1]) * 1000 / max(ok, 1),
         "rules": rules,
         "worker_during": worker_during,
         "rate": ok / (result["duration_us"] / 1e6),
@@ -454,7 +473,9 @@ def submit_part(args) -> None:
 
     args.wrk = sl.wrk_ensure()
     WORK_DIR.mkdir(parents=True, exist_ok=True)
-    runs = [(0, False), (args.rules, False), (args.rules, True)]
+    # Alternated, so that both configurations see the same background load; CPU per submit
+    # (gunicorn workers and their PostgreSQL backends, from /proc) is the load-independent figure.
+    runs = [(0, False), (args.rules, False)] * args.rounds + [(args.rules, True)]
     results = []
     for rules, during in runs:
         label = f"{rules} rules" + (", worker during the load" if during else "")
@@ -464,15 +485,21 @@ def submit_part(args) -> None:
         results.append((label, r))
         print(
             f"  submits/s {r['rate']:,.0f}   p50 {r['p50']:.0f} ms   p95 {r['p95']:.0f} ms   "
+            f"CPU/submit {r['cpu_ms']:.1f} ms gunicorn + {r['pg_ms']:.1f} ms PostgreSQL   "
             f"stored {r['stored']:,}, evaluated {r['evaluated']:,} "
             f"({'all' if r['evaluated'] == r['stored'] else 'NOT all'}), {r['cases']:,} cases; "
             f"evaluations done {r['drained']:.1f} s after the load; load average {r['load']}"
         )
-    base = results[0][1]["rate"]
-    print("\nsummary")
+    print("\nsummary (median of the runs of each configuration)")
+    by_label: dict[str, list[dict]] = {}
     for label, r in results:
-        print(f"  {label:<40} {r['rate']:>6,.0f} submits/s ({r['rate'] / base:.0%} of no rules), "
-              f"p95 {r['p95']:.0f} ms")  # fmt: skip
+        by_label.setdefault(label, []).append(r)
+    for label, rows in by_label.items():
+        med = {k: statistics.median(r[k] for r in rows) for k in ("rate", "p95", "cpu_ms", "pg_ms")}
+        print(
+            f"  {label:<40} {med['rate']:>6,.0f} submits/s, p95 {med['p95']:.0f} ms, "
+            f"CPU/submit {med['cpu_ms']:.1f} + {med['pg_ms']:.1f} ms ({len(rows)} runs)"
+        )
 
 
 def main() -> int:
@@ -483,6 +510,7 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=15)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument("--rounds", type=int, default=2, help="alternated no-rules/rules runs")
     parser.add_argument("--skip-submit", action="store_true")
     parser.add_argument("--skip-evaluate", action="store_true")
     args = parser.parse_args()
