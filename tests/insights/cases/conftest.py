@@ -13,7 +13,8 @@ from insights.cases.constants import ConditionKind, NumberOperator, RouteTarget,
 from insights.cases.facts import active_rules
 from insights.cases.models import AlertCondition, AlertRule, StaffProfile
 from surveys.constants import QuestionType, SurveyKind
-from surveys.services.responses import response_submit, survey_questions
+from surveys.selectors.questions import survey_questions
+from surveys.services.responses import response_submit
 from surveys.services.templates import survey_create_from_template
 from tests.factories import (
     AccountFactory,
