@@ -315,9 +315,12 @@ def evaluate_part(args) -> None:
     app.conf.task_default_queue = "cem-bench-alerts"
     with CaptureQueriesContext(connection) as sample:
         response_evaluate(response_id=ids[0])
+    by_cases: dict[int, list[float]] = {}
     started = time.perf_counter()
     for response_id in ids[1:]:
-        response_evaluate(response_id=response_id)
+        one = time.perf_counter()
+        opened = len(response_evaluate(response_id=response_id))
+        by_cases.setdefault(min(opened, 2), []).append(time.perf_counter() - one)
     seconds = time.perf_counter() - started
     cases = Case.objects.count()
     print(
@@ -325,6 +328,14 @@ def evaluate_part(args) -> None:
         f"one after another ({cases:,} cases opened, {cases / len(ids):.2f} per response; "
         f"{len(sample)} queries for the first response, which opened "
         f"{Case.objects.filter(response_id=ids[0]).count()} cases)"
+    )
+    print(
+        "  per response: "
+        + ", ".join(
+            f"{statistics.median(times) * 1000:.1f} ms when it opens "
+            f"{'2 or more' if n == 2 else n} case{'s' if n != 1 else ''} ({len(times):,})"
+            for n, times in sorted(by_cases.items())
+        )
     )
     import redis
 
@@ -339,8 +350,67 @@ def evaluate_part(args) -> None:
         f"dry run          median {statistics.median(samples) * 1000:.0f} ms, "
         f"max {max(samples) * 1000:.0f} ms per rule over {len(ids):,} responses (20 rules)"
     )
+    submit_inprocess(data, blocks=args.blocks)
     print(f"load average     {load_average()}")
     connection.close()
+
+
+def submit_inprocess(data: dict, *, blocks: int, per_block: int = 200) -> None:
+    """`response_submit` in this process, publishing each answer's evaluation to Redis (no
+    worker), in alternated blocks with the rules active and inactive: CPU per submit."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cem_project.celery import app
+    from customers.models import Contact
+    from insights.cases.models import AlertRule
+    from surveys.constants import QuestionType
+    from surveys.models import Invitation, Survey
+    from surveys.selectors.questions import survey_questions
+    from surveys.services.responses import response_submit
+
+    app.conf.task_default_queue = "cem-bench-alerts"
+    survey = Survey.objects.get(touch_point=data["touch_points"][0])
+    questions = {q.type: q.pk for q in survey_questions(survey=survey)}
+    now = timezone.now()
+    accounts = list(Contact.objects.values_list("account_id", flat=True).distinct())
+    contacts = Contact.objects.bulk_create(
+        Contact(account_id=accounts[i % len(accounts)], name=f"Respondent {i}",
+                email=f"r{i}@bench.example")
+        for i in range(blocks * 2 * per_block)
+    )  # fmt: skip
+    invitations = Invitation.objects.bulk_create(
+        Invitation(survey=survey, contact=contact, status="sent", sent_at=now,
+                   expires_at=now + timedelta(days=30), attempts=1)
+        for contact in contacts
+    )  # fmt: skip
+    rng = random.Random(3)
+    samples: dict[bool, list[float]] = {True: [], False: []}
+    for block in range(blocks * 2):
+        active = block % 4 in (1, 2)  # off, on, on, off, ...: no order effect
+        AlertRule.objects.update(is_active=active)
+        batch = invitations[block * per_block : (block + 1) * per_block]
+        started = time.process_time()
+        for invitation in batch:
+            answers = {questions[QuestionType.NPS]: rng.randint(0, 10),
+                       questions[QuestionType.RATING]: rng.randint(1, 5)}  # fmt: skip
+            response_submit(invitation=invitation, answers=answers, language="en")
+        samples[active].append((time.process_time() - started) * 1000 / len(batch))
+    import redis
+
+    redis.Redis.from_url(BROKER_URL).delete("cem-bench-alerts")
+    print(
+        f"submit, in-process  CPU per submit {statistics.median(samples[False]):.2f} ms with the "
+        f"rules inactive, {statistics.median(samples[True]):.2f} ms with {args_rules()} active "
+        f"(median of {blocks} blocks of {per_block} each; the answer's evaluation is published)"
+    )
+
+
+def args_rules() -> int:
+    from insights.cases.models import AlertRule
+
+    return AlertRule.objects.count()
 
 
 # ------------------------------------------------------------------ part 2: the submit
@@ -475,7 +545,9 @@ def submit_part(args) -> None:
     WORK_DIR.mkdir(parents=True, exist_ok=True)
     # Alternated, so that both configurations see the same background load; CPU per submit
     # (gunicorn workers and their PostgreSQL backends, from /proc) is the load-independent figure.
-    runs = [(0, False), (args.rules, False)] * args.rounds + [(args.rules, True)]
+    pair = [(0, False), (args.rules, False)]
+    runs = [*(pair if n % 2 == 0 else pair[::-1] for n in range(args.rounds))]
+    runs = [run for p in runs for run in p] + [(args.rules, True)]
     results = []
     for rules, during in runs:
         label = f"{rules} rules" + (", worker during the load" if during else "")
@@ -511,6 +583,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--rounds", type=int, default=2, help="alternated no-rules/rules runs")
+    parser.add_argument("--blocks", type=int, default=3, help="in-process submit blocks each")
     parser.add_argument("--skip-submit", action="store_true")
     parser.add_argument("--skip-evaluate", action="store_true")
     args = parser.parse_args()
