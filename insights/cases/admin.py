@@ -4,7 +4,6 @@ back catalogue. Cases are read here; they are worked on their own pages (/cases/
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import transaction
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -166,7 +165,14 @@ class AlertRuleAdmin(admin.ModelAdmin):
         from .tasks import rule_backfill_task
 
         ids = list(queryset.values_list("pk", flat=True))
-        transaction.on_commit(lambda: [rule_backfill_task.delay(pk) for pk in ids])
+        try:
+            for pk in ids:
+                rule_backfill_task.apply_async(args=[pk], retry=False)
+        except Exception:  # the broker is down: say so rather than fail the page
+            self.message_user(
+                request, _("The task queue is unreachable; try again later."), messages.ERROR
+            )
+            return
         self.message_user(
             request,
             ngettext(

@@ -147,7 +147,7 @@ def rule_dry_run(
     return DryRun(matches=matches, with_case=with_case, would_open=matches - with_case)
 
 
-def rule_backfill(
+def rule_backfill_chunk(
     *,
     rule: AlertRule,
     since: date | None = None,
@@ -155,9 +155,10 @@ def rule_backfill(
     now: datetime | None = None,
     notify: bool = True,
     limit: int | None = None,
-) -> int:
-    """Open the cases `rule` finds in the back catalogue; returns how many it opened. The
-    database narrows the responses; the evaluator confirms each (the one definition)."""
+) -> tuple[int, int]:
+    """Open the cases `rule` finds among (at most `limit`) responses of the back catalogue
+    without its case; returns (responses examined, cases opened). The database narrows the
+    responses; the evaluator confirms each (the one definition)."""
     now = now or timezone.now()
     spec = rule_spec(rule)
     candidates = _catalogue(rule, since, until).exclude(cases__rule=rule).order_by("pk")
@@ -182,4 +183,19 @@ def rule_backfill(
                     notify=notify,
                 )
                 opened += case is not None
+    return len(ids), opened
+
+
+def rule_backfill(
+    *,
+    rule: AlertRule,
+    since: date | None = None,
+    until: date | None = None,
+    now: datetime | None = None,
+    notify: bool = True,
+) -> int:
+    """Open every case `rule` finds in the back catalogue; returns how many it opened."""
+    _examined, opened = rule_backfill_chunk(
+        rule=rule, since=since, until=until, now=now, notify=notify
+    )
     return opened

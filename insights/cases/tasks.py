@@ -9,7 +9,7 @@ import logging
 
 from celery import shared_task
 
-from .evaluation import response_evaluate, responses_sweep, rule_backfill
+from .evaluation import response_evaluate, responses_sweep, rule_backfill_chunk
 from .models import AlertRule
 from .notices import case_notice_send, digests_send, notices_republish
 from .services import cases_escalate_due
@@ -51,16 +51,26 @@ def case_digests_send_task() -> int:
     return digests_send()
 
 
+BACKFILL_TASK_LIMIT = 2000
+
+
 @shared_task(acks_late=True)
 def rule_backfill_task(rule_id: int, since: str | None = None, until: str | None = None) -> int:
-    """Open the cases a rule finds in the back catalogue (from the admin's action)."""
+    """Open the cases a rule finds in the back catalogue (from the admin's action), in
+    chunks well inside the task time limit: each chunk publishes the next."""
     from datetime import date
 
     rule = AlertRule.objects.filter(pk=rule_id).first()
     if rule is None:
         return 0
-    return rule_backfill(
+    examined, opened = rule_backfill_chunk(
         rule=rule,
         since=date.fromisoformat(since) if since else None,
         until=date.fromisoformat(until) if until else None,
+        limit=BACKFILL_TASK_LIMIT,
     )
+    # More may remain; stop when a full chunk opened nothing (nothing left but responses the
+    # evaluator refuses), so that no chunk is examined for ever.
+    if examined == BACKFILL_TASK_LIMIT and opened:
+        rule_backfill_task.delay(rule_id, since, until)
+    return opened

@@ -175,3 +175,22 @@ def test_a_dry_run_can_be_limited_to_a_period(world, catalogue):
     today = timezone.localdate()
     assert rule_dry_run(rule=rule, since=today - timedelta(days=2)).matches == 2
     assert rule_dry_run(rule=rule, until=today - timedelta(days=3)).matches == 3
+
+
+def test_the_backfill_task_works_through_the_catalogue_in_chunks(world, catalogue, monkeypatch):
+    from insights.cases import tasks
+
+    rule = effort_rule(catalogue)
+    monkeypatch.setattr(tasks, "BACKFILL_TASK_LIMIT", 2)
+    calls = []
+    original = tasks.rule_backfill_chunk
+
+    def counting(**kwargs):
+        calls.append(kwargs["limit"])
+        return original(**kwargs)
+
+    monkeypatch.setattr(tasks, "rule_backfill_chunk", counting)
+    tasks.rule_backfill_task.delay(rule.pk)  # eager in tests: each chunk runs the next
+
+    assert Case.objects.filter(rule=rule).count() == 5
+    assert calls == [2, 2, 2]  # 2 + 2 + 1: the short chunk is the last
