@@ -59,6 +59,7 @@ bench: install
 	$(BIN)/python bench/metrics_scale.py
 	$(BIN)/python bench/submit_load.py
 	$(BIN)/python bench/wave_send.py
+	$(BIN)/python bench/alerts.py
 	$(BIN)/python bench/pdf.py
 
 clean-demo:
