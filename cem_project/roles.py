@@ -56,6 +56,13 @@ RESEARCH = perms("surveys", "inquiry")
 ACCOUNT_WORK = (*REFERENCE, *CRM, *DEFINITIONS, *PROGRAMMES, *SENDS, *ANSWERS, *RESEARCH)
 # The teams' own expectation of each account's score before a wave (the perception gap).
 PREDICTIONS = perms("insights", "prediction", actions=ALL)
+# Cases (insights.cases): reading them and their rules; working the ones that are one's own
+# (which ones: insights.cases.querysets); designing the rules.
+CASES_READ = perms(
+    "cases", "case", "caseevent", "casereply", "alertrule", "alertcondition", "replytemplate"
+)
+CASES_WORK = (*CASES_READ, "cases.change_case")
+RULES_DESIGN = perms("cases", "alertrule", "alertcondition", "replytemplate", actions=ALL)
 
 # ------------------------------------------------------------------ the roles
 
@@ -90,6 +97,7 @@ ROLES: tuple[Role, ...] = (
             *perms("surveys", "wave", "distribution", actions=(ADD, CHANGE, VIEW)),
             *perms("surveys", "pulsesegment", "inquiry", actions=ALL),
             *perms("surveys", "invitation", "response", "answer"),
+            *RULES_DESIGN,
         ),
     ),
     Role(
@@ -101,25 +109,29 @@ ROLES: tuple[Role, ...] = (
             *ACCOUNT_WORK,
             *perms("surveys", "surveytranslation", "pulsesegment"),
             *perms("insights", "prediction"),
+            *CASES_READ,
             SEES_EVERY_ACCOUNT,
         ),
     ),
     Role(
         key=ACCOUNT_TEAM_MEMBER,
         name="Account team members",
-        sees=_("The accounts whose account team they are on: results, responses, contacts, sends."),
-        does=_(
-            "Record their accounts' predicted scores before a wave; otherwise read only (cases "
-            "and action plans add their work)."
+        sees=_(
+            "The accounts whose account team they are on: results, responses, contacts, sends, "
+            "cases."
         ),
-        permissions=(*ACCOUNT_WORK, *PREDICTIONS),
+        does=_(
+            "Work the cases of their accounts; record their predicted scores before a wave "
+            "(action plans add their work)."
+        ),
+        permissions=(*ACCOUNT_WORK, *PREDICTIONS, *CASES_WORK),
     ),
     Role(
         key=SPECIALIST,
         name="Specialists",
         sees=_("What is routed to them (cases); surveys and touch points."),
-        does=_("Work the problems routed to them (the cases app adds its permissions)."),
-        permissions=(*REFERENCE, *DEFINITIONS),
+        does=_("Work the cases routed to them."),
+        permissions=(*REFERENCE, *DEFINITIONS, *CASES_WORK),
     ),
     Role(
         key=GENERAL_MANAGER,
@@ -129,10 +141,10 @@ ROLES: tuple[Role, ...] = (
             "named general manager."
         ),
         does=_(
-            "Record their accounts' predicted scores before a wave; otherwise read only (cases "
-            "and action plans add their work)."
+            "Work the cases of those accounts and those escalated to them; record their "
+            "predicted scores before a wave (action plans add their work)."
         ),
-        permissions=(*ACCOUNT_WORK, *PREDICTIONS),
+        permissions=(*ACCOUNT_WORK, *PREDICTIONS, *CASES_WORK),
     ),
     Role(
         key=EXECUTIVE,

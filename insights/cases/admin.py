@@ -9,10 +9,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cem_project.admin_tools import ReadOnlyMixin, VisibleAccountsAdminMixin
 from surveys.constants import Quadrant
 
 from .evaluation import rule_dry_run
 from .models import AlertCondition, AlertRule, Case, CaseEvent, ReplyTemplate, StaffProfile
+from .querysets import routed_to_q
 
 
 class QuadrantsField(forms.MultipleChoiceField):
@@ -187,23 +189,20 @@ class AlertRuleAdmin(admin.ModelAdmin):
         )
 
 
-class CaseEventInline(admin.TabularInline):
+class CaseEventInline(ReadOnlyMixin, admin.TabularInline):
     model = CaseEvent
     extra = 0
     can_delete = False
     fields = ("created_at", "kind", "actor", "from_state", "to_state", "note")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
-    """Read-only: cases change through their page, where every change is recorded."""
+class CaseAdmin(VisibleAccountsAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
+    """Read-only: cases change through their page, where every change is recorded. Rows: the
+    visible accounts' cases and those routed to the user, as on the queue pages."""
+
+    account_path = "account"
 
     list_display = ("__str__", "state", "priority", "account", "touch_point", "owner", "due_at")
     list_filter = ("state", "priority", "rule", "touch_point")
@@ -213,8 +212,8 @@ class CaseAdmin(admin.ModelAdmin):
     inlines = (CaseEventInline,)
     readonly_fields = ("work_on_page",)
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+    def visible_also(self, request):
+        return routed_to_q(request.user)
 
     @admin.display(description=_("work on it"))
     def work_on_page(self, case: Case) -> str:
@@ -225,12 +224,6 @@ class CaseAdmin(admin.ModelAdmin):
                 "team", "escalated_to", "state", "priority", "routing_note", "opened_at", "due_at",
                 "resolve_due_at", "acknowledged_at", "resolved_at", "closed_at", "escalated_at",
                 "root_cause", "customer_contacted")  # fmt: skip
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
+from cem_project.roles import SPECIALIST, role_assign
 from customers.models import TouchPoint
 from surveys.constants import QuestionType
 from surveys.models import Question, Response, Survey
@@ -116,6 +117,7 @@ def _specialists_seed(*, password: str) -> dict[str, object]:
             hashed = hashed or make_password(password)
             user.password = hashed
             user.save(update_fields=["password"])
+        role_assign(user=user, role=SPECIALIST)
         StaffProfile.objects.get_or_create(user=user, defaults={"language": language})
         TouchPoint.objects.filter(code=code, specialist__isnull=True).update(specialist=user)
         by_touch_point[code] = user

@@ -8,44 +8,42 @@ from django.utils import timezone
 
 from .constants import OPEN_STATES, CaseState
 
-
-def _sees_every_case(user) -> bool:
-    return bool(user.is_superuser)
+# A supervisor's right, granted by name to no role by default: act on every case one sees.
+WORKS_EVERY_CASE = "cases.work_every_case"
+WORKS_CASES = "cases.change_case"
 
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user) -> Self:
         """Cases a staff user may see: those of the accounts they may see
         (`Account.objects.visible_to`, the one rule of visibility), and those routed to them,
-        to one of their teams or escalated to them (a specialist sees what is theirs)."""
+        to one of their teams or escalated to them (a specialist sees what is routed to
+        them). Cases of no account: only for those who see every account."""
         from customers.models import Account
+        from customers.querysets import user_sees_all_accounts
 
-        if not user.is_authenticated or not user.is_staff:
+        if not (user.is_authenticated and user.is_active and user.is_staff):
             return self.none()
-        if _sees_every_case(user):
+        if user_sees_all_accounts(user):
             return self
         return self.filter(
-            Q(account__in=Account.objects.visible_to(user).values("pk"))
-            | Q(owner=user)
-            | Q(escalated_to=user)
-            | Q(team__in=user.groups.values("pk"))
+            Q(account__in=Account.objects.visible_to(user).values("pk")) | routed_to_q(user)
         )
 
     def workable_by(self, user) -> Self:
-        """Cases `user` may act on (change state, reassign, reply): visible ones that are
-        theirs, their team's, escalated to them, or of an account they serve; a holder of
-        `cases.change_case` may act on every case they see. Analysts only read."""
+        """Cases `user` may act on (change state, reassign, reply, note): their role gives
+        `cases.change_case` (analysts and executives only read), and the case is theirs, their
+        team's, escalated to them or of an account they serve; holders of
+        `cases.work_every_case` (and superusers) act on every case they see."""
         from customers.models import Account
 
         visible = self.visible_to(user)
-        if _sees_every_case(user) or user.has_perm("cases.change_case"):
+        if user.is_superuser or user.has_perm(WORKS_EVERY_CASE):
             return visible
-        served = Account.objects.filter(Q(account_team=user) | Q(general_manager=user))
+        if not user.has_perm(WORKS_CASES):
+            return self.none()
         return visible.filter(
-            Q(owner=user)
-            | Q(escalated_to=user)
-            | Q(team__in=user.groups.values("pk"))
-            | Q(account__in=served.values("pk"))
+            routed_to_q(user) | Q(account__in=Account.objects.served_by(user).values("pk"))
         )
 
     def open(self) -> Self:
@@ -82,6 +80,11 @@ class CaseQuerySet(models.QuerySet):
     def escalation_due(self, now: datetime) -> Self:
         """Unacknowledged cases past their response-time target, not escalated yet."""
         return self.filter(state=CaseState.NEW, due_at__lt=now, escalated_at__isnull=True)
+
+
+def routed_to_q(user) -> Q:
+    """Cases routed to `user`: owned by them, escalated to them, or waiting in their team."""
+    return Q(owner=user) | Q(escalated_to=user) | Q(team__in=user.groups.values("pk"))
 
 
 def overdue_q(now: datetime) -> Q:

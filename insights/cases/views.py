@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, QueryDict
@@ -53,6 +54,7 @@ def _form_errors(form, error: ValidationError) -> None:
 
 
 @staff_member_required
+@permission_required("cases.view_case", raise_exception=True)
 def case_queue(request):
     form = CaseFilterForm(request.GET or None, user=request.user)
     case_filter, ordering = form.case_filter()
@@ -80,6 +82,7 @@ def case_queue(request):
 
 
 @staff_member_required
+@permission_required("cases.view_case", raise_exception=True)
 @require_POST
 def cases_bulk_assign(request):
     form = BulkAssignForm(request.POST)
@@ -126,11 +129,13 @@ def _render_case(request, case: Case, status: int = 200, **forms):
 
 
 @staff_member_required
+@permission_required("cases.view_case", raise_exception=True)
 def case_detail(request, pk: int):
     return _render_case(request, _case_or_404(request, pk))
 
 
 @staff_member_required
+@permission_required("cases.view_case", raise_exception=True)
 @require_POST
 def case_transition(request, pk: int):
     case = _case_or_404(request, pk)
@@ -154,6 +159,7 @@ def case_transition(request, pk: int):
 
 
 @staff_member_required
+@permission_required("cases.view_case", raise_exception=True)
 @require_POST
 def case_assign(request, pk: int):
     case = _case_or_404(request, pk)
@@ -178,6 +184,7 @@ def case_assign(request, pk: int):
 
 
 @staff_member_required
+@permission_required("cases.view_case", raise_exception=True)
 @require_POST
 def case_note(request, pk: int):
     case = _case_or_404(request, pk)
@@ -193,6 +200,7 @@ def case_note(request, pk: int):
 
 
 @staff_member_required
+@permission_required("cases.view_case", raise_exception=True)
 @require_POST
 def case_reply(request, pk: int):
     case = _case_or_404(request, pk)
@@ -217,6 +225,7 @@ def case_reply(request, pk: int):
 
 
 @staff_member_required
+@permission_required("cases.view_case", raise_exception=True)
 def case_reports(request):
     form = CaseReportForm(request.GET or None)
     today = timezone.localdate()

@@ -24,6 +24,8 @@ from cem_project.roles import (
     SURVEY_DESIGNER,
 )
 from customers.models import TouchPoint, TouchPointEvent
+from insights.cases.constants import RouteTarget
+from insights.cases.models import AlertRule, Case
 from insights.models import Prediction
 from surveys.constants import WaveStatus
 from surveys.models import Wave
@@ -44,10 +46,15 @@ WRITES = ("post", "put", "patch", "delete")
 # Logging in is no write of the product's data: every staff user may get a token.
 NOT_PERMISSION_GATED = {("/api/v1/auth/token/", "post")}
 # What a role's own work writes (cem_project/roles.py); each has its own tests
-# (tests/api/test_predictions.py), every other write stays refused.
+# (tests/api/test_predictions.py, tests/insights/cases/test_api.py), every other write stays
+# refused.
 ROLE_WRITES = {
-    ACCOUNT_TEAM_MEMBER: {"/api/v1/predictions/", "/api/v1/predictions/{id}/"},
-    GENERAL_MANAGER: {"/api/v1/predictions/", "/api/v1/predictions/{id}/"},
+    ACCOUNT_TEAM_MEMBER: {
+        "/api/v1/predictions/",
+        "/api/v1/predictions/{id}/",
+        "/api/v1/cases/{id}/",
+    },
+    GENERAL_MANAGER: {"/api/v1/predictions/", "/api/v1/predictions/{id}/", "/api/v1/cases/{id}/"},
 }
 
 
@@ -64,7 +71,7 @@ def writable_operations() -> list[tuple[str, str]]:
 def _digest() -> str:
     """Every row of the product's tables: changes if any write got through."""
     sha = hashlib.sha256()
-    for app_label in ("customers", "surveys"):
+    for app_label in ("customers", "surveys", "cases"):
         for model in apps.get_app_config(app_label).get_models():
             for row in model.objects.order_by("pk").values_list():
                 sha.update(repr(row).encode())
@@ -84,11 +91,15 @@ def world():
     contact = ContactFactory(account=account, email="ann@example.com")
     touch_point = TouchPointFactory(code="repair")
     SurveyFactory(transaction=True, touch_point=touch_point)
-    ResponseFactory(contact=contact)
+    response = ResponseFactory(contact=contact)
     # A wave still open, with a prediction: the predictions' writes are real operations too.
     wave = Programme().wave(timezone.localdate(), opens=timezone.now() - timedelta(days=1))
     Wave.objects.filter(pk=wave.pk).update(status=WaveStatus.OPEN)
     Prediction.objects.create(account=account, wave=wave, metric="nps", score=10)
+    # A case of the account: the cases' writes too.
+    rule = AlertRule.objects.create(name="Detractors", route_to=RouteTarget.GENERAL_MANAGER)
+    now = timezone.now()
+    Case.objects.create(rule=rule, response=response, account=account, opened_at=now, due_at=now)
     return {"team_user": team_user, "account": account, "contact": contact}
 
 

@@ -108,6 +108,8 @@ class Case(models.Model):
         ordering = ["due_at", "id"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
+        # Granted by name (querysets.WORKS_EVERY_CASE); no role holds it by default.
+        permissions = [("work_every_case", _("Works every case it sees"))]
         constraints = [
             # Evaluation runs at least once per response (tasks are redelivered, the sweep and
             # the back catalogue run it again); this makes it open at most one case per rule.

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
+from cem_project.roles import ACCOUNT_TEAM_MEMBER, GENERAL_MANAGER, SPECIALIST
 from insights.cases.constants import ConditionKind, NumberOperator, RouteTarget, ScoreTarget
 from insights.cases.facts import active_rules
 from insights.cases.models import AlertCondition, AlertRule, StaffProfile
@@ -87,13 +88,14 @@ def at_risk_history(account, *, detractors: int = 3) -> None:
 @pytest.fixture
 def world(db) -> World:
     specialist = UserFactory(
-        username="spec.installation", first_name="Ivo", email="ivo@hitouch.example"
-    )
+        username="spec.installation", first_name="Ivo", email="ivo@hitouch.example",
+        roles=[SPECIALIST],
+    )  # fmt: skip
     StaffProfile.objects.create(user=specialist, language="pl")
-    gm_a = UserFactory(username="gm.a", email="gm.a@hitouch.example")
-    gm_b = UserFactory(username="gm.b", email="gm.b@hitouch.example")
-    member_a = UserFactory(username="am.a")
-    member_b = UserFactory(username="am.b")
+    gm_a = UserFactory(username="gm.a", email="gm.a@hitouch.example", roles=[GENERAL_MANAGER])
+    gm_b = UserFactory(username="gm.b", email="gm.b@hitouch.example", roles=[GENERAL_MANAGER])
+    member_a = UserFactory(username="am.a", roles=[ACCOUNT_TEAM_MEMBER])
+    member_b = UserFactory(username="am.b", roles=[ACCOUNT_TEAM_MEMBER])
     account_a = AccountFactory(name="Alpha Clinics", general_manager=gm_a)
     account_a.account_team.add(member_a)
     account_b = AccountFactory(name="Northbridge Health", general_manager=gm_b)

@@ -2,10 +2,10 @@
 as the pages."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core import mail
 from rest_framework.test import APIClient
 
+from cem_project.roles import ANALYST, SURVEY_DESIGNER
 from insights.cases.constants import CaseEventKind, CaseState
 from insights.cases.models import AlertCondition, AlertRule, Case
 from tests.factories import UserFactory
@@ -116,8 +116,7 @@ def test_patch_reassigns_and_a_failing_state_change_rolls_it_back(world, cases):
 
 def test_a_reader_may_not_patch(world, cases):
     case_a, _ = cases
-    analyst = UserFactory(username="analyst.y")
-    analyst.user_permissions.add(Permission.objects.get(codename="view_all_accounts"))
+    analyst = UserFactory(username="analyst.y", roles=[ANALYST])
     response = api(analyst).patch(f"/api/v1/cases/{case_a.pk}/", {"note": "hello"})
     assert response.status_code == 403
     assert not Case.objects.get(pk=case_a.pk).events.filter(kind=CaseEventKind.NOTE).exists()
@@ -148,9 +147,7 @@ RULE = {
 
 @pytest.fixture
 def designer(db):
-    user = UserFactory(username="designer")
-    user.user_permissions.add(Permission.objects.get(codename="add_alertrule"))
-    return user
+    return UserFactory(username="designer", roles=[SURVEY_DESIGNER])
 
 
 def test_a_designer_creates_a_rule_with_its_conditions(designer):

@@ -3,10 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.db.models import F
 
+from cem_project.roles import ANALYST, SPECIALIST
 from insights.cases.constants import CaseState, RootCause
 from insights.cases.models import Case, CaseReply, StaffProfile
 from tests.factories import UserFactory
@@ -135,7 +136,7 @@ def test_bulk_reassignment_from_the_queue(client, world, cases):
 def test_a_team_queue_shows_the_cases_routed_to_the_team(client, world, cases):
     case_a, _ = cases
     crew = Group.objects.create(name="Installation crew")
-    member = UserFactory(username="crew.1")
+    member = UserFactory(username="crew.1", roles=[SPECIALIST])
     member.groups.add(crew)
     Case.objects.filter(pk=case_a.pk).update(owner=None, team=crew)
 
@@ -146,8 +147,7 @@ def test_a_team_queue_shows_the_cases_routed_to_the_team(client, world, cases):
 
 def test_an_analyst_reads_every_case_but_cannot_change_one(client, world, cases):
     case_a, _ = cases
-    analyst = UserFactory(username="analyst.x")
-    analyst.user_permissions.add(Permission.objects.get(codename="view_all_accounts"))
+    analyst = UserFactory(username="analyst.x", roles=[ANALYST])
     login(client, analyst)
 
     page = client.get(f"/cases/{case_a.pk}/")
@@ -179,3 +179,20 @@ def test_the_pages_need_a_staff_login(client, world, cases):
     case_a, _ = cases
     assert client.get("/cases/").status_code == 302
     assert client.get(f"/cases/{case_a.pk}/").status_code == 302
+
+
+def test_an_executive_sees_no_individual_case(client, world, cases):
+    from cem_project.roles import EXECUTIVE
+
+    login(client, UserFactory(username="exec.x", roles=[EXECUTIVE]))
+    assert client.get("/cases/").status_code == 403
+    assert client.get(f"/cases/{cases[0].pk}/").status_code == 403
+
+
+def test_serving_the_account_is_not_enough_without_a_role_that_works_cases(client, world, cases):
+    case_a, _ = cases
+    viewer = UserFactory(username="viewer.x", roles=[ANALYST])
+    world.account_a.account_team.add(viewer)
+    login(client, viewer)
+    assert client.get(f"/cases/{case_a.pk}/").status_code == 200
+    assert client.post(f"/cases/{case_a.pk}/note/", {"note": "x"}).status_code == 403
