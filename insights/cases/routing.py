@@ -10,7 +10,7 @@ unassigned in the queue of everyone who sees the account.
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
@@ -47,10 +47,17 @@ def _active(user):
 
 
 def _account_team_member(account: Account):
-    """The account team's member with the fewest open cases (ties: by username)."""
+    """The account team's member whose role works cases (`cases.change_case`) with the fewest
+    open cases (ties: by username)."""
+    works_cases = Permission.objects.filter(content_type__app_label="cases", codename="change_case")
+    User = get_user_model()
+    able = User.objects.filter(
+        Q(is_superuser=True)
+        | Q(groups__permissions__in=works_cases)
+        | Q(user_permissions__in=works_cases)
+    )
     return (
-        get_user_model()
-        .objects.filter(team_accounts=account, is_active=True)
+        User.objects.filter(team_accounts=account, is_active=True, pk__in=able.values("pk"))
         .annotate(open_cases=Count("owned_cases", filter=Q(owned_cases__state__in=OPEN_STATES)))
         .order_by("open_cases", "username")
         .first()
