@@ -14,7 +14,9 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 
 # ------------------------------------------------------------------ core
-SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me-in-production-0123456789")
+# The development default; production.py refuses to start with it (or without a key).
+DEV_SECRET_KEY = "dev-only-insecure-key-change-me-in-production-0123456789"  # noqa: S105
+SECRET_KEY = env("SECRET_KEY", default=DEV_SECRET_KEY)
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -37,6 +39,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "adminsortable2",  # drag-and-drop order of a survey's questions
+    "axes",
     "customers",
     "surveys",
     "insights",
@@ -45,6 +48,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A NUL byte in the path or query is refused before any view or query sees it.
+    "cem_project.middleware.RefuseNulBytesMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -53,6 +58,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last: it turns a refused login (django-axes' lockout) into the lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cem_project.urls"
@@ -106,7 +114,54 @@ SILENCED_SYSTEM_CHECKS = [
     "models.W047",
 ]
 
+# ------------------------------------------------------------------ cache
+# Shared by every process: the rate limits count here. CACHE_URL (or REDIS_URL), e.g.
+# redis://127.0.0.1:6379/1 in production; by default the database table `cem_cache`
+# (`manage.py createcachetable`), whose increment cem_project.cache makes atomic.
+CACHE_URL = env("CACHE_URL", default=env("REDIS_URL", default="dbcache://cem_cache"))
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    # Django's own Redis backend (INCR is atomic), not django-environ's django-redis default.
+    CACHES = {
+        "default": env.cache_url_config(
+            CACHE_URL, backend="django.core.cache.backends.redis.RedisCache"
+        )
+    }
+else:
+    CACHES = {"default": env.cache_url_config(CACHE_URL)}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    CACHES["default"]["BACKEND"] = "cem_project.cache.AtomicDatabaseCache"
+CACHES["default"].setdefault("KEY_PREFIX", "cem")
+
+# ------------------------------------------------------------------ proxies, limits, lockout
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: none, the client
+# address is REMOTE_ADDR and the header is ignored). cem_project.ratelimits.client_ip.
+CEM_TRUSTED_PROXY_COUNT = env.int("CEM_TRUSTED_PROXY_COUNT", default=0)
+# Per address and minute: failed public-link lookups, open-link submissions, password tries.
+CEM_TOKEN_GUESS_LIMIT_PER_MINUTE = env.int("CEM_TOKEN_GUESS_LIMIT_PER_MINUTE", default=60)
+CEM_OPEN_LINK_SUBMITS_PER_MINUTE = env.int("CEM_OPEN_LINK_SUBMITS_PER_MINUTE", default=10)
+CEM_LOGIN_ATTEMPTS_PER_MINUTE = env.int("CEM_LOGIN_ATTEMPTS_PER_MINUTE", default=30)
+RATELIMIT_USE_CACHE = "default"
+# A submit's losing duplicates within this many seconds of the winner see "already answered".
+CEM_DOUBLE_SUBMIT_WINDOW_SECONDS = env.int("CEM_DOUBLE_SUBMIT_WINDOW_SECONDS", default=120)
+
+# django-axes: after CEM_LOGIN_FAILURE_LIMIT failed passwords for one username from one
+# address, that pair is locked for CEM_LOGIN_LOCKOUT_MINUTES (admin login and API token alike).
+AXES_FAILURE_LIMIT = env.int("CEM_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("CEM_LOGIN_LOCKOUT_MINUTES", default=15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "cem_project.ratelimits.client_ip_for_axes"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_VERBOSE = False
+
 # ------------------------------------------------------------------ auth
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -149,6 +204,25 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000
+# Uploads the staff pages take (translation files) stay in memory; the public pages refuse
+# any file before it is read (surveys.views.public.refuse_file_uploads).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_048_576
+# Staff pages (admin, insights, API docs): self-hosted script and style only. The public
+# pages send their own, stricter header (surveys.views.public), which this one leaves alone.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
 
 # ------------------------------------------------------------------ email
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="CX Team <cx@example.com>")
@@ -285,8 +359,11 @@ REST_FRAMEWORK = {
     # Staff, holding the model permission of the method (cem_project/permissions.py).
     "DEFAULT_PERMISSION_CLASSES": ["cem_project.permissions.RolePermissions"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # Limit/offset with `limit` capped at 500 (the responses use a cursor: surveys.api).
+    "DEFAULT_PAGINATION_CLASS": "cem_project.pagination.BoundedLimitOffsetPagination",
     "PAGE_SIZE": 50,
+    # The same trusted proxies as cem_project.ratelimits: the throttles' client address.
+    "NUM_PROXIES": CEM_TRUSTED_PROXY_COUNT,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"anon": "60/min", "user": "6000/min"},
 }
@@ -295,6 +372,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Accounts, contacts, touch points, surveys, responses and metrics.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAdminUser"],
     # The pinned Swagger UI of drf-spectacular-sidecar: /api/docs/ works without internet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -22,3 +22,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # ------------------------------------------------------------------ static files
 # Serve from the finders, as in development: tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
+
+# ------------------------------------------------------------------ cache
+# One process (and the live server's threads) per test run: local memory is shared enough, and
+# tests/conftest.py clears it around every test. The integration tests that run gunicorn or a
+# worker set CACHE_URL to Redis or the database for those processes.
+if not env("CACHE_URL", default=""):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

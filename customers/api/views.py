@@ -16,10 +16,11 @@ from rest_framework import status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
-from rest_framework.throttling import AnonRateThrottle
+
+from cem_project.auth import LoginAttemptsThrottle
 
 from .. import selectors, services
 from ..models import Account, Contact
@@ -34,14 +35,29 @@ from .serializers import (
 )
 
 
-class AuthTokenApi(ObtainAuthToken):
-    """Exchange a staff user's username and password for an API token."""
+class LockedOut(APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_detail = _("Too many failed sign-ins for this user from your address. Try again later.")
+    default_code = "locked_out"
 
-    throttle_classes = [AnonRateThrottle]
+
+class AuthTokenApi(ObtainAuthToken):
+    """Exchange a staff user's username and password for an API token.
+
+    Counted per address with the admin login (LoginAttemptsThrottle); after repeated failures
+    for a username from an address, django-axes refuses that pair, even the right password."""
+
+    throttle_classes = [LoginAttemptsThrottle]
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            # django-axes marks the request it refused (the DRF request wraps Django's).
+            if getattr(request, "axes_locked_out", False) or getattr(
+                request._request, "axes_locked_out", False
+            ):
+                raise LockedOut()
+            raise ValidationError(serializer.errors)
         user = serializer.validated_data["user"]
         if not user.is_staff:
             # Same message as a wrong password: a token is of no use to non-staff users.

@@ -20,12 +20,13 @@ is `surveys.services.responses`.
 import enum
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .. import logic
 from ..models import Invitation, Question
@@ -190,6 +191,16 @@ class Step:
     respondent: Respondent | None = None
     page: int | None = None
     form: AnswerForm | None = None
+
+    @property
+    def answered_moments_ago(self) -> bool:
+        """The link was completed within CEM_DOUBLE_SUBMIT_WINDOW_SECONDS: a post that finds
+        it so is the loser of a double submit, not a guess at a used link."""
+        completed_at = self.invitation.completed_at if self.invitation else None
+        if self.kind != StepKind.ANSWERED or completed_at is None:
+            return False
+        window = timedelta(seconds=settings.CEM_DOUBLE_SUBMIT_WINDOW_SECONDS)
+        return timezone.now() - completed_at <= window
 
     @property
     def refused(self) -> bool:

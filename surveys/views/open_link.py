@@ -2,17 +2,19 @@
 
 No token and no ledger row, so the guards are of another kind: once per browser (a signed
 cookie plus a session flag; a cleared cookie jar can answer again, which is the nature of an
-anonymous link) and an atomic per-IP counter against floods (429).
+anonymous link) and a per-address limit in the shared cache against floods (429,
+cem_project.ratelimits).
 """
 
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
+
+from cem_project.ratelimits import OPEN_LINK_SUBMITS, limit_hit
 
 from ..constants import SurveyStatus
 from ..forms import SurveyResponseForm
@@ -20,13 +22,7 @@ from ..models import Survey
 from ..selectors.questions import survey_questions
 from ..services.responses import open_response_submit
 from ..services.texts import survey_language_codes, survey_texts
-from .public import (
-    client_ip,
-    per_minute_count,
-    per_minute_key,
-    public_page,
-    public_page_headers,
-)
+from .public import client_ip, public_page, public_page_headers, refuse_file_uploads
 
 security_logger = logging.getLogger("surveys.security")
 
@@ -67,15 +63,6 @@ def _remember_answered(request: HttpRequest, response: HttpResponse, survey: Sur
     )
 
 
-def open_link_limit() -> int:
-    return getattr(settings, "CEM_OPEN_LINK_SUBMITS_PER_MINUTE", 10)
-
-
-def _submit_count(request: HttpRequest) -> int:
-    """Count one submission for this IP in this minute."""
-    return per_minute_count(per_minute_key(request, "open-submit"))
-
-
 def _language(request: HttpRequest, survey: Survey) -> str:
     """`?lang=` if offered, else the browser's language if offered, else the default."""
     offered = survey_language_codes(survey)
@@ -89,6 +76,7 @@ def _language(request: HttpRequest, survey: Survey) -> str:
 @csrf_exempt  # see public_page_headers; the once-per-browser guard is its own signed cookie
 @public_page_headers
 @require_http_methods(["GET", "POST"])
+@refuse_file_uploads
 def open_respond(request: HttpRequest, slug: str) -> HttpResponse:
     survey = Survey.objects.filter(slug=slug[:80], open_link_enabled=True).first()
     if survey is None or survey.status == SurveyStatus.DRAFT:
@@ -99,7 +87,7 @@ def open_respond(request: HttpRequest, slug: str) -> HttpResponse:
             return _page(request, "closed.html", status=410)
         if _answered_here(request, survey):
             return _page(request, "answered.html", status=409)
-        if request.method == "POST" and _submit_count(request) > open_link_limit():
+        if request.method == "POST" and limit_hit(request, OPEN_LINK_SUBMITS):
             security_logger.warning("Open-link submissions rate-limited for %s", client_ip(request))
             return _page(request, "rate_limited.html", status=429)
 

@@ -13,16 +13,11 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from cem_project.ratelimits import LINK_FAILURES, limit_hit
 from customers.services import contact_opt_out
 
 from ..services.optout import invitation_for_optout
-from .public import (
-    client_ip,
-    public_page,
-    public_page_headers,
-    token_guess_record,
-    token_guesses_exceeded,
-)
+from .public import client_ip, public_page, public_page_headers, refuse_file_uploads
 
 security_logger = logging.getLogger("surveys.security")
 logger = logging.getLogger(__name__)
@@ -31,19 +26,17 @@ logger = logging.getLogger(__name__)
 @csrf_exempt
 @public_page_headers
 @require_http_methods(["GET", "POST"])
+@refuse_file_uploads
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    if token_guesses_exceeded(request):
-        security_logger.warning("Opt-out lookups rate-limited for %s", client_ip(request))
-        return public_page(request, "surveys/respond/rate_limited.html", status=429)
     invitation = invitation_for_optout(token=token)
     if invitation is None:
-        # The same page and status as the survey link's, and never the token in the log.
-        count = token_guess_record(request)
+        # The same page, status and counter as the survey link's; never the token in the log.
+        # A valid link is served whatever was guessed from the same address.
+        if limit_hit(request, LINK_FAILURES):
+            security_logger.warning("Opt-out lookups rate-limited for %s", client_ip(request))
+            return public_page(request, "surveys/respond/rate_limited.html", status=429)
         security_logger.warning(
-            "Invalid opt-out link requested from %s (%s, %d this minute)",
-            client_ip(request),
-            request.method,
-            count,
+            "Invalid opt-out link requested from %s (%s)", client_ip(request), request.method
         )
         return public_page(request, "surveys/respond/invalid.html", status=404)
 

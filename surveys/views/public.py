@@ -1,17 +1,26 @@
-"""What every public page shares: strict headers, the renderer, the per-IP limiter.
+"""What every public page shares: strict headers, the renderer, no file uploads.
 
-The answering pages (respond, open_link, optout) and the staff preview use these.
+The answering pages (respond, open_link, optout) and the staff preview use these; the limits
+and the client's address are cem_project.ratelimits (`client_ip` is re-exported here).
 """
 
 import functools
-import time
 
-from django.conf import settings
-from django.core.cache import cache
+from django.core.files.uploadhandler import FileUploadHandler
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.http import urlencode
+
+from cem_project.ratelimits import client_ip
+
+__all__ = [
+    "client_ip",
+    "language_links",
+    "public_page",
+    "public_page_headers",
+    "refuse_file_uploads",
+]
 
 # Self only and no inline script; form posts go back to us; nobody may frame the page.
 CONTENT_SECURITY_POLICY = (
@@ -48,9 +57,39 @@ def public_page_headers(view=None, *, referrer_policy: str = "no-referrer"):
     return wrapper
 
 
-def client_ip(request) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a proxy rewrites it.
-    return request.META.get("REMOTE_ADDR") or "unknown"
+class FileUploadRefused(Exception):
+    """A public form received a file."""
+
+
+class RefuseFilesHandler(FileUploadHandler):
+    """No public form takes a file: the first file part stops the parse, before a byte of it
+    is kept in memory or spooled to a temporary file."""
+
+    def new_file(self, *args, **kwargs):
+        raise FileUploadRefused
+
+    def receive_data_chunk(self, raw_data, start):  # never reached: new_file refuses
+        raise FileUploadRefused
+
+    def file_complete(self, file_size):
+        return None
+
+
+def refuse_file_uploads(view):
+    """A multipart post that carries a file gets 413, read no further than the file's
+    headers; the form's other fields (and urlencoded posts) are served as usual."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method == "POST" and request.content_type == "multipart/form-data":
+            request.upload_handlers = [RefuseFilesHandler(request)]
+            try:
+                request.POST  # noqa: B018 (parse now, under the refusing handler)
+            except FileUploadRefused:
+                return public_page(request, "surveys/respond/upload_refused.html", status=413)
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def public_page(request, template: str, context=None, *, status: int = 200) -> HttpResponse:
@@ -58,37 +97,6 @@ def public_page(request, template: str, context=None, *, status: int = 200) -> H
     response = render(request, template, context or {}, status=status)
     response["Content-Language"] = translation.get_language()
     return response
-
-
-def per_minute_key(request, name: str) -> str:
-    return f"surveys:{name}:{client_ip(request)}:{int(time.time() // 60)}"
-
-
-def per_minute_count(key: str) -> int:
-    """Count one event under `key` (from per_minute_key); add + incr stay atomic in the cache."""
-    cache.add(key, 0, timeout=120)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=120)
-        return 1
-
-
-def _guess_key(request) -> str:
-    return per_minute_key(request, "token-fail")
-
-
-def token_guess_limit() -> int:
-    return getattr(settings, "CEM_TOKEN_GUESS_LIMIT_PER_MINUTE", 60)
-
-
-def token_guesses_exceeded(request) -> bool:
-    return (cache.get(_guess_key(request)) or 0) >= token_guess_limit()
-
-
-def token_guess_record(request) -> int:
-    """Count one failed lookup for this IP in this minute."""
-    return per_minute_count(_guess_key(request))
 
 
 def language_links(codes: list[str], current: str, param: str, extra: dict) -> list[dict]:

@@ -26,6 +26,8 @@ from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from cem_project.ratelimits import LINK_FAILURES, limit_hit
+
 from ..forms import SurveyResponseForm
 from ..services.respond import (
     LanguageRequest,
@@ -42,8 +44,7 @@ from .public import (
     language_links,
     public_page,
     public_page_headers,
-    token_guess_record,
-    token_guesses_exceeded,
+    refuse_file_uploads,
 )
 
 security_logger = logging.getLogger("surveys.security")
@@ -67,13 +68,15 @@ def _int_param(raw: Any) -> int | None:
 
 
 def _invalid_link(request: HttpRequest) -> HttpResponse:
-    """Unknown, used and expired links get the same page so a guesser learns nothing."""
-    count = token_guess_record(request)
+    """Unknown, used and expired links get the same page so a guesser learns nothing.
+
+    Only these failed lookups count against the address (LINK_FAILURES), after the lookup: a
+    valid link is served whatever was guessed from the same address."""
+    if limit_hit(request, LINK_FAILURES):
+        security_logger.warning("Survey link lookups rate-limited for %s", client_ip(request))
+        return _page(request, "rate_limited.html", status=429)
     security_logger.warning(
-        "Invalid survey link requested from %s (%s, %d this minute)",
-        client_ip(request),
-        request.method,
-        count,
+        "Invalid survey link requested from %s (%s)", client_ip(request), request.method
     )
     return _page(request, "invalid.html", status=404)
 
@@ -81,10 +84,8 @@ def _invalid_link(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @public_page_headers
 @require_http_methods(["GET", "POST"])
+@refuse_file_uploads
 def respond(request: HttpRequest, token: str) -> HttpResponse:
-    if token_guesses_exceeded(request):
-        security_logger.warning("Survey link lookups rate-limited for %s", client_ip(request))
-        return _page(request, "rate_limited.html", status=429)
     cookies = RespondentCookies(request)
     wish = LanguageRequest(requested=request.GET.get("lang"), remembered=cookies.languages())
     if request.method == "GET":
@@ -112,7 +113,11 @@ def _render(request: HttpRequest, step: Step, cookies: RespondentCookies) -> Htt
     if step.kind == StepKind.INVALID:
         return _invalid_link(request)
     if step.kind == StepKind.ANSWERED and not cookies.answered_here(step.invitation):
-        return _invalid_link(request)
+        if request.method != "POST" or not step.answered_moments_ago:
+            return _invalid_link(request)
+        # A double click's (or a parallel retry's) losing posts: "already answered", not
+        # "invalid link", and remembered like the winner's browser.
+        cookies.remember_answered(step.invitation)
     if step.remember_language:
         cookies.remember_language(step.invitation, step.language)
     with translation.override(step.language):

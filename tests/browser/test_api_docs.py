@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .network import watched_page
+from .staff_data import staff_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -11,7 +12,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_api_docs_render_their_operations_with_the_network_closed(
     new_context, live_server, screenshots_dir
 ):
-    page, traffic = watched_page(new_context(), live_server.url)
+    context = new_context()
+    staff_login(context, live_server.url)  # the docs and the schema are for staff only
+    page, traffic = watched_page(context, live_server.url)
 
     page.goto("/api/docs/")
 

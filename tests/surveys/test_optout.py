@@ -142,14 +142,17 @@ def test_the_page_has_strict_headers_and_the_token_stays_out_of_the_logs(caplog)
     assert UNKNOWN_TOKEN not in caplog.text
 
 
-def test_guessing_tokens_is_rate_limited(settings):
+def test_guessing_tokens_is_rate_limited_but_a_valid_link_still_opts_out(settings):
     settings.CEM_TOKEN_GUESS_LIMIT_PER_MINUTE = 3
     invitation = InvitationFactory()
 
     statuses = [Client().get(_url(f"{UNKNOWN_TOKEN}{i}")).status_code for i in range(4)]
 
     assert statuses == [404, 404, 404, 429]
-    assert Client().get(_url(invitation.token)).status_code == 429
+    assert Client().get(_url(invitation.token)).status_code == 200
+    assert Client().post(_url(invitation.token)).status_code == 200
+    invitation.contact.refresh_from_db()
+    assert invitation.contact.opted_out
 
 
 def test_the_page_speaks_the_contacts_language():

@@ -148,17 +148,19 @@ def test_public_pages_have_no_inline_script(client, invitation):
     assert '<script src="/static/js/survey.js"></script>' in html
 
 
-def test_token_guesses_are_rate_limited_per_ip(settings, invitation):
+def test_token_guesses_are_rate_limited_per_ip_but_never_a_valid_link(settings, invitation):
     settings.CEM_TOKEN_GUESS_LIMIT_PER_MINUTE = 3
     guesser = Client(REMOTE_ADDR="203.0.113.9")
 
     statuses = [guesser.get(_url(f"{UNKNOWN_TOKEN[:-2]}{n:02d}")).status_code for n in range(4)]
-    valid_but_blocked = guesser.get(_url(invitation.token))
-    other_ip = Client(REMOTE_ADDR="198.51.100.7").get(_url(invitation.token))
+    valid_from_the_same_address = guesser.get(_url(invitation.token))
+    still_guessing = guesser.get(_url(UNKNOWN_TOKEN))
+    other_ip = Client(REMOTE_ADDR="198.51.100.7").get(_url(UNKNOWN_TOKEN))
 
     assert statuses == [404, 404, 404, 429]
-    assert valid_but_blocked.status_code == 429
-    assert other_ip.status_code == 200
+    assert valid_from_the_same_address.status_code == 200
+    assert still_guessing.status_code == 429
+    assert other_ip.status_code == 404
 
 
 def test_invalid_links_log_a_security_warning_without_the_token(client, caplog):
