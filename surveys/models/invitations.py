@@ -78,9 +78,13 @@ class Invitation(models.Model):
         related_name="invitations",
         verbose_name=_("contact"),
     )
+    # RESTRICT, not SET_NULL: nulling the event of a contact's event invitations (all in the
+    # survey's one continuous send) before they are deleted collided with the partial unique
+    # constraint below. An event cannot be deleted under the invitations it caused; deleting
+    # its contact or account deletes both.
     event = models.ForeignKey(
         TouchPointEvent,
-        on_delete=models.SET_NULL,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="invitations",
