@@ -37,3 +37,9 @@ class BusinessFunction(models.TextChoices):
     ACCOUNT_TEAMS = "account_teams", _("Account teams")
     FINANCE = "finance", _("Finance")
     LOGISTICS = "logistics", _("Logistics")
+
+
+class AuditAction(models.TextChoices):
+    VIEWED = "viewed", _("Viewed")
+    EXPORTED = "exported", _("Exported")
+    ERASED = "erased", _("Erased")

@@ -3,8 +3,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .constants import AccountStatus, BusinessFunction, Channel, Language
+from .constants import AccountStatus, AuditAction, BusinessFunction, Channel, Language
 from .querysets import AccountQuerySet, ContactQuerySet
+from .validators import no_line_breaks
 
 
 class VerticalMarket(models.Model):
@@ -30,7 +31,7 @@ class VerticalMarket(models.Model):
 class Account(models.Model):
     """A customer company: the CRM facts that sit beside the customer's own words."""
 
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_line_breaks])
     external_id = models.CharField(
         _("external id"),
         max_length=100,
@@ -135,7 +136,7 @@ class Contact(models.Model):
         related_name="contacts",
         verbose_name=_("account"),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[no_line_breaks])
     email = models.EmailField(_("email"))
     language = models.CharField(
         _("preferred language"),
@@ -143,10 +144,17 @@ class Contact(models.Model):
         choices=Language.choices,
         default=Language.ENGLISH,
     )
-    role = models.CharField(_("role"), max_length=120, blank=True)
+    role = models.CharField(_("role"), max_length=120, blank=True, validators=[no_line_breaks])
     is_key_contact = models.BooleanField(_("key contact"), default=False)
     opted_out = models.BooleanField(_("opted out"), default=False)
     opted_out_at = models.DateTimeField(_("opted out at"), null=True, blank=True)
+    erased_at = models.DateTimeField(
+        _("erased at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Personal data erased; the answers stay in the figures, anonymised."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ContactQuerySet.as_manager()
@@ -155,6 +163,10 @@ class Contact(models.Model):
         ordering = ["account", "name"]
         verbose_name = _("contact")
         verbose_name_plural = _("contacts")
+        permissions = [
+            ("erase_contact", _("Can erase a contact's personal data")),
+            ("export_contact", _("Can export a contact's personal data")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["account", "email"],
@@ -231,3 +243,37 @@ class TouchPointEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.touch_point.code}:{self.external_id}"
+
+
+class AuditLogEntry(models.Model):
+    """Who viewed, exported or erased a contact's personal data, when and through what.
+
+    Ids, never names or addresses: the log outlives the data it is about (an erased contact's
+    entries stay), and must not hold the personal data itself.
+    """
+
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    actor_username = models.CharField(
+        _("username"), max_length=150, blank=True, help_text=_("Empty for the retention task.")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
+    subject = models.CharField(_("subject"), max_length=40, help_text=_("e.g. contact, response"))
+    object_id = models.BigIntegerField(_("object id"), null=True, blank=True)
+    contact_id = models.BigIntegerField(_("contact id"), null=True, blank=True, db_index=True)
+    via = models.CharField(_("via"), max_length=20, help_text=_("api, admin or retention"))
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username or '-'} {self.action} {self.subject}"

@@ -1,7 +1,8 @@
 """Signal receivers of the surveys app.
 
 Opt-outs: a contact who opts out (`customers.signals.contact_opted_out`, whichever path asked)
-has their waiting invitations skipped, in the opt-out's transaction.
+has their waiting invitations skipped, in the opt-out's transaction. Erasure and export of a
+contact's personal data (`contact_erasing`, `contact_export_requested`): services/privacy.py.
 
 Keep `Survey.updated_at` moving with its questions and choices.
 
@@ -15,16 +16,27 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from customers.signals import contact_opted_out
+from customers.signals import contact_erasing, contact_export_requested, contact_opted_out
 
 from .models import Choice, Question, Survey
 from .selectors.questions import survey_questions_forget
 from .services.optout import invitations_skip_opted_out
+from .services.privacy import contact_survey_data_erase, contact_survey_data_export
 
 
 @receiver(contact_opted_out, dispatch_uid="surveys.contact_opted_out_skip_invitations")
 def _contact_opted_out(sender, contact, **kwargs) -> None:
     invitations_skip_opted_out(contact=contact)
+
+
+@receiver(contact_erasing, dispatch_uid="surveys.contact_erasing_blank_survey_data")
+def _contact_erasing(sender, contact, **kwargs) -> None:
+    contact_survey_data_erase(contact=contact)
+
+
+@receiver(contact_export_requested, dispatch_uid="surveys.contact_export_survey_data")
+def _contact_export_requested(sender, contact, **kwargs) -> dict:
+    return contact_survey_data_export(contact=contact)
 
 
 def survey_touch(survey_id: int | None) -> None:

@@ -83,3 +83,15 @@ def waves_close_due_task() -> int:
     if closed:
         logger.info("Closed %s relationship waves", closed)
     return closed
+
+
+# ------------------------------------------------------------------ retention
+
+
+@shared_task(acks_late=True)
+def personal_data_purge_task() -> dict:
+    """Beat, daily: the retention policy of surveys.services.privacy (CEM_RETENTION_*).
+    Idempotent: what is purged is not found again."""
+    from .services.privacy import personal_data_purge
+
+    return personal_data_purge()

@@ -286,6 +286,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.waves_send_reminders_task",
         "schedule": crontab(minute=0, hour=8),
     },
+    # Retention of personal data (CEM_RETENTION_*): nothing happens while both are 0.
+    "personal-data-purge": {
+        "task": "surveys.tasks.personal_data_purge_task",
+        "schedule": crontab(minute=45, hour=1),
+    },
     # Days before today are read from the rollup (PostgreSQL), today from the raw answers.
     "metrics-rollup-refresh": {
         "task": "insights.tasks.metrics_rollup_refresh_task",
@@ -346,6 +351,10 @@ CEM_CORRIDOR_MIN_ANSWERS = env.int("CEM_CORRIDOR_MIN_ANSWERS", default=10)
 CEM_CORRIDOR_ATTRIBUTES = env.list(
     "CEM_CORRIDOR_ATTRIBUTES", default=["technician", "agent", "region", "channel"]
 )
+# Retention of personal data (days; 0 keeps it until someone erases it). Free text of answers
+# submitted longer ago is emptied; contacts without any activity for longer are erased.
+CEM_RETENTION_FREE_TEXT_DAYS = env.int("CEM_RETENTION_FREE_TEXT_DAYS", default=0)
+CEM_RETENTION_CONTACT_DAYS = env.int("CEM_RETENTION_CONTACT_DAYS", default=0)
 
 # ------------------------------------------------------------------ forms, API
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -11,18 +11,21 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
 from cem_project.auth import LoginAttemptsThrottle
 
-from .. import selectors, services
+from .. import privacy, selectors, services
+from ..constants import AuditAction
 from ..models import Account, Contact
 from .filters import AccountFilterSet, ContactFilterSet, TouchPointFilterSet
 from .mixins import ScopedObjectMixin
@@ -128,10 +131,88 @@ class AccountViewSet(ScopedObjectMixin, ProtectedDestroyMixin, viewsets.ModelVie
         return self.get_paginated_response(AccountRevenueSerializer(page, many=True).data)
 
 
+class HoldsPermission(BasePermission):
+    """A staff user holding one model permission, e.g. `customers.erase_contact`."""
+
+    def __init__(self, permission: str):
+        self.permission = permission
+
+    def __call__(self):  # DRF instantiates permission classes
+        return self
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(
+            user and user.is_authenticated and user.is_staff and user.has_perm(self.permission)
+        )
+
+
 class ContactViewSet(ScopedObjectMixin, viewsets.ModelViewSet):
+    """Contacts of the caller's accounts. Reading one contact is logged (audit log); so are
+    its export and erasure, which need `customers.export_contact` / `customers.erase_contact`.
+    DELETE removes the contact with its events, invitations and responses; erase keeps the
+    responses, anonymised, in the figures."""
+
     unscoped_model = Contact
     serializer_class = ContactSerializer
     filterset_class = ContactFilterSet
+
+    def retrieve(self, request, *args, **kwargs):
+        contact = self.get_object()
+        privacy.audit_log_record(
+            actor=request.user,
+            action=AuditAction.VIEWED,
+            subject="contact",
+            object_id=contact.pk,
+            contact_id=contact.pk,
+            via="api",
+        )
+        return Response(self.get_serializer(contact).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            200: ContactSerializer,
+            403: OpenApiResponse(description=_("Needs the permission to erase contacts.")),
+            404: OpenApiResponse(description=_("Not one of your contacts.")),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        permission_classes=[HoldsPermission("customers.erase_contact")],
+    )
+    def erase(self, request, pk=None):
+        """Erase the contact's personal data: name, email and role replaced, free-text answers
+        emptied, links dead; scores and choices stay in the figures, anonymised."""
+        contact = privacy.contact_erase(contact=self.get_object(), actor=request.user, via="api")
+        return Response(self.get_serializer(contact).data)
+
+    @extend_schema(
+        responses={
+            200: OpenApiResponse(
+                OpenApiTypes.OBJECT,
+                description=_("The contact, account, events, invitations and responses."),
+            ),
+            403: OpenApiResponse(description=_("Needs the permission to export contacts.")),
+            404: OpenApiResponse(description=_("Not one of your contacts.")),
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        permission_classes=[HoldsPermission("customers.export_contact")],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def export(self, request, pk=None):
+        """Everything about the contact as one JSON document (a data subject's access request)."""
+        data = privacy.contact_export(contact=self.get_object(), actor=request.user, via="api")
+        response = Response(data)
+        response["Content-Disposition"] = (
+            f'attachment; filename="contact-{data["contact"]["id"]}.json"'
+        )
+        return response
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from cem_project.admin_tools import ReadOnlyMixin, VisibleAccountsAdminMixin
+from customers.admin import AuditedDetailMixin
 
 from ..constants import InvitationStatus
 from ..models import Answer, Distribution, Invitation, Response
@@ -136,8 +137,9 @@ class AnswerInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Response)
-class ResponseAdmin(VisibleAccountsAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
+class ResponseAdmin(AuditedDetailMixin, VisibleAccountsAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
     account_path = "account"
+    audit_subject = "response"
     list_display = ("__str__", "survey", "contact", "account", "status", "language", "submitted_at")
     list_filter = ("status", "survey", "touch_point", "language")
     search_fields = ("contact__email", "account__name")

@@ -9,7 +9,9 @@ from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
 from customers.api.mixins import ScopedObjectMixin
+from customers.constants import AuditAction
 from customers.models import TouchPointEvent
+from customers.privacy import audit_log_record
 
 from ..models import Response
 from ..selectors.events import event_get
@@ -55,6 +57,18 @@ class ResponseViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Response.objects.none()
         return response_list(user=self.request.user)
+
+    def retrieve(self, request, *args, **kwargs):
+        response = self.get_object()
+        audit_log_record(
+            actor=request.user,
+            action=AuditAction.VIEWED,
+            subject="response",
+            object_id=response.pk,
+            contact_id=response.contact_id,
+            via="api",
+        )
+        return ApiResponse(self.get_serializer(response).data)
 
 
 class PayloadTooLarge(APIException):
