@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.constants import Language
 from customers.models import TouchPoint
+from customers.validators import no_line_breaks
 
 from ..constants import (
     FIXED_SCALES,
@@ -38,7 +39,8 @@ class Survey(models.Model):
         verbose_name=_("touch point"),
         help_text=_("Required for transaction surveys."),
     )
-    title = models.CharField(_("title"), max_length=200)
+    # The title is the mail subject: no line breaks (customers.validators).
+    title = models.CharField(_("title"), max_length=200, validators=[no_line_breaks])
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     intro = models.TextField(_("introduction"), blank=True)
     thank_you = models.TextField(_("thank-you text"), blank=True)

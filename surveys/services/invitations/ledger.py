@@ -203,7 +203,17 @@ def invitations_enqueue(*, invitation_ids: Iterable[int]) -> None:
 
     ids = list(dict.fromkeys(invitation_ids))
     for start in range(0, len(ids), SEND_CHUNK_SIZE):
-        invitations_send_chunk_task.delay(ids[start : start + SEND_CHUNK_SIZE])
+        try:
+            invitations_send_chunk_task.delay(ids[start : start + SEND_CHUNK_SIZE])
+        except Exception as error:  # kombu's OperationalError and whatever the transport raises
+            # The rows are committed and PENDING: the dispatcher queues them once the broker
+            # is back (or their lease runs out). The request that created them has succeeded.
+            logger.warning(
+                "Broker unreachable (%s): %d invitations wait for the dispatcher",
+                type(error).__name__,
+                len(ids) - start,
+            )
+            return
 
 
 @transaction.atomic
