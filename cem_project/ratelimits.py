@@ -55,9 +55,10 @@ def client_ip(request) -> str:
     return _valid_ip(remote) or remote or "unknown"
 
 
-def client_ip_for_axes(request, *args, **kwargs) -> str:
-    """django-axes' AXES_CLIENT_IP_CALLABLE: the same rule."""
-    return client_ip(request)
+def client_ip_for_axes(request, *args, **kwargs) -> str | None:
+    """django-axes' AXES_CLIENT_IP_CALLABLE: the same rule; None when there is no address
+    (a login made in code), which its IP address columns store as NULL."""
+    return _valid_ip(client_ip(request))
 
 
 def _limit_key(group: str, request) -> str:

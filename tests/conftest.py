@@ -24,6 +24,17 @@ def staff_client(client, staff_user):
     return client
 
 
+@pytest.fixture
+def admin_api(db):
+    """A superuser on the API: sees every account, holds every permission (tests/api has its
+    own fixture of this name)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(UserFactory(username="api-admin", superuser=True))
+    return client
+
+
 # ------------------------------------------------------------------ a real SMTP server
 
 

@@ -411,5 +411,7 @@ LOGGING = {
         # could carry a request path goes through the token scrubber.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Every login's bookkeeping at INFO; lockouts are warnings.
+        "axes": {"level": "WARNING"},
     },
 }
