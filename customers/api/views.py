@@ -7,6 +7,7 @@ validated input and turn a service's ValidationError into a 400.
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
@@ -67,6 +68,8 @@ class AuthTokenApi(ObtainAuthToken):
             raise ValidationError(
                 {"non_field_errors": [_("Unable to log in with provided credentials.")]}
             )
+        # A sign-in like the admin's: last_login moves and django-axes forgets the failures.
+        user_logged_in.send(sender=type(user), request=request._request, user=user)
         token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
