@@ -8,6 +8,7 @@ from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.response import Response as ApiResponse
 from rest_framework.views import APIView
 
+from cem_project.pagination import ResponseCursorPagination
 from customers.api.mixins import ScopedObjectMixin
 from customers.constants import AuditAction
 from customers.models import TouchPointEvent
@@ -43,7 +44,8 @@ class SurveyViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ResponseViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
-    """Completed responses of the caller's accounts, newest first.
+    """Completed responses of the caller's accounts, newest first, a page at a time: follow
+    `next` (a `?cursor=`); `?page_size=` up to 500.
 
     `attributes` holds the facts of the event that caused the response (technician, channel,
     order number...); filter on them with `?attr.<name>=<value>` (up to 5, exact text match).
@@ -52,6 +54,8 @@ class ResponseViewSet(ScopedObjectMixin, viewsets.ReadOnlyModelViewSet):
     unscoped_model = Response
     serializer_class = ResponseSerializer
     filterset_class = ResponseFilterSet
+    # The table that grows without end: a cursor (`next`/`previous`), no count, no offset.
+    pagination_class = ResponseCursorPagination
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
