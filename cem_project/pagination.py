@@ -6,7 +6,7 @@ one page holds, and the next link); a limit or offset too large for the database
 """
 
 from django.utils.translation import gettext_lazy as _
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.pagination import CursorPagination, LimitOffsetPagination
 
 MAX_LIMIT = 500
@@ -46,3 +46,10 @@ class ResponseCursorPagination(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = MAX_LIMIT
+
+    def decode_cursor(self, request):
+        # DRF answers a garbled cursor with 404; it is a bad parameter, not a missing page.
+        try:
+            return super().decode_cursor(request)
+        except NotFound as error:
+            raise ValidationError({self.cursor_query_param: [_("Invalid cursor.")]}) from error

@@ -143,9 +143,10 @@ class ContactSerializer(serializers.ModelSerializer):
             "is_key_contact",
             "opted_out",
             "opted_out_at",
+            "erased_at",
             "created_at",
         ]
-        read_only_fields = ["id", "opted_out_at", "created_at"]
+        read_only_fields = ["id", "opted_out_at", "erased_at", "created_at"]
 
 
 class TouchPointSerializer(serializers.ModelSerializer):

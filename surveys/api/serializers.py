@@ -9,7 +9,7 @@ from customers.constants import Language
 from customers.models import Account, TouchPoint, TouchPointEvent
 from customers.selectors import account_lookup, contact_lookup, touch_point_lookup
 
-from ..constants import CHOICE_TYPES, QuestionType
+from ..constants import CHOICE_TYPES, Driver, QuestionType
 from ..models import Choice, Invitation, Question, Response, Survey
 
 
@@ -52,6 +52,8 @@ class QuestionSerializer(serializers.ModelSerializer):
     )
     choices = ChoiceSerializer(many=True, read_only=True)
     type = QuestionTypeField(read_only=True)
+    # Blank for questions that measure no driver: "" is a value of its own, outside the enum.
+    driver = serializers.ChoiceField(choices=Driver.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = Question
@@ -78,7 +80,8 @@ class QuestionSerializer(serializers.ModelSerializer):
 
 
 class SurveySerializer(serializers.ModelSerializer):
-    touch_point = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # Relationship and pulse surveys have none.
+    touch_point = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     questions = QuestionSerializer(many=True, read_only=True)
     default_language = LanguageField(read_only=True)
 
@@ -113,7 +116,8 @@ class AnswerSerializer(serializers.Serializer):
 
 
 class ResponseSerializer(serializers.ModelSerializer):
-    touch_point = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # The survey's touch point; none for relationship and pulse surveys.
+    touch_point = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     answers = serializers.SerializerMethodField()
     language = LanguageField(read_only=True)
 

@@ -66,3 +66,10 @@ def test_the_schema_states_the_bounds(admin_api):
     limit = next(p for p in contacts if p["name"] == "limit")
     assert limit["schema"]["maximum"] == MAX_LIMIT
     assert {p["name"] for p in responses} >= {"cursor", "page_size"}
+
+
+def test_a_garbled_cursor_is_400(admin_api):
+    response = admin_api.get("/api/v1/responses/?cursor=not-a-cursor")
+
+    assert response.status_code == 400
+    assert "cursor" in response.json()
