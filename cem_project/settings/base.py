@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "adminsortable2",  # drag-and-drop order of a survey's questions
     "axes",
+    "cem_project",  # creates the database cache's table after migrate (apps.py)
     "customers",
     "surveys",
     "insights",
@@ -116,8 +117,8 @@ SILENCED_SYSTEM_CHECKS = [
 
 # ------------------------------------------------------------------ cache
 # Shared by every process: the rate limits count here. CACHE_URL (or REDIS_URL), e.g.
-# redis://127.0.0.1:6379/1 in production; by default the database table `cem_cache`
-# (`manage.py createcachetable`), whose increment cem_project.cache makes atomic.
+# redis://127.0.0.1:6379/1 in production; by default the database table `cem_cache` (made by
+# `migrate`, see cem_project/apps.py), whose increment cem_project.cache makes atomic.
 CACHE_URL = env("CACHE_URL", default=env("REDIS_URL", default="dbcache://cem_cache"))
 if CACHE_URL.startswith(("redis://", "rediss://")):
     # Django's own Redis backend (INCR is atomic), not django-environ's django-redis default.
