@@ -15,7 +15,9 @@ CHECK = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARN
 
 
 def _production(secret_key: str | None) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DJANGO_SETTINGS_MODULE")}
+    # Not the browser tests' DJANGO_ALLOW_ASYNC_UNSAFE (set for this process): no deployment has it.
+    unset = ("SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(DJANGO_SETTINGS_MODULE="cem_project.settings.production", ALLOWED_HOSTS="cem.test")
     if secret_key is not None:
         env["SECRET_KEY"] = secret_key
