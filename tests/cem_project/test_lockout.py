@@ -104,3 +104,19 @@ def test_every_password_attempt_counts_against_the_address(settings, staff):
     assert statuses == [200, 200, 200, 200, 400, 400, 429]
     assert _admin_login(Client(REMOTE_ADDR=address), PASSWORD).status_code == 429
     assert _admin_login(Client(REMOTE_ADDR="198.51.100.1"), PASSWORD).status_code == 302
+
+
+def test_rotating_x_forwarded_for_does_not_escape_the_token_endpoints_limit(settings):
+    settings.CEM_LOGIN_ATTEMPTS_PER_MINUTE = 3
+    client = APIClient(REMOTE_ADDR="203.0.113.5")
+
+    statuses = [
+        client.post(
+            TOKEN_URL,
+            {"username": f"someone{n}", "password": "x"},
+            HTTP_X_FORWARDED_FOR=f"10.8.8.{n}",
+        ).status_code
+        for n in range(5)
+    ]
+
+    assert statuses == [400, 400, 400, 429, 429]
