@@ -29,6 +29,7 @@ _DESCRIPTIONS = {
     "403": _("Not allowed: staff only, and the model permission of the method."),
     "404": _("No such object among the caller's accounts."),
     "409": _("The object is still in use by other rows and cannot be deleted."),
+    "414": _("The request line is longer than the server takes (gunicorn: 4,094 bytes)."),
     "429": _("Too many attempts from this address, or a locked-out username; try later."),
 }
 
@@ -49,6 +50,8 @@ def _codes(path: str, method: str, operation: dict) -> list[str]:
         codes.append("400")
     if "{" in path:
         codes.append("404")
+    if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+        codes.append("414")
     if method == "delete":
         codes.append("409")
     if path.endswith("/auth/token/"):

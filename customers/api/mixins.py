@@ -22,6 +22,7 @@ class ScopedObjectMixin:
             model = self.unscoped_model
             exists_elsewhere = (
                 model is not None
+                and str(lookup).isascii()  # "²".isdigit() is True, int("²") fails
                 and str(lookup).isdigit()
                 and len(str(lookup)) < 19
                 and model._default_manager.filter(pk=int(lookup)).exists()

@@ -25,10 +25,19 @@ class LatestRevenueSerializer(serializers.Serializer):
     currency = serializers.CharField()
 
 
+class CodeRelatedField(serializers.SlugRelatedField):
+    """A row by its code; a NUL character (which PostgreSQL cannot compare) is no code."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
+
+
 class AccountSerializer(serializers.ModelSerializer):
     """`vertical_market` is the market's code (e.g. "healthcare"); users are referenced by id."""
 
-    vertical_market = serializers.SlugRelatedField(
+    vertical_market = CodeRelatedField(
         slug_field="code",
         queryset=VerticalMarket.objects.all(),
         help_text=_("Code of the vertical market."),

@@ -14,8 +14,9 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import serializers, status, viewsets
 from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, ValidationError
@@ -45,6 +46,19 @@ class LockedOut(APIException):
     default_code = "locked_out"
 
 
+class TokenInputSerializer(AuthTokenSerializer):
+    # Bounded like the admin's login form (the user model's 150): a longer name cannot be a
+    # user, and the lockout's records hold at most 255 characters.
+    username = serializers.CharField(label=_("Username"), max_length=150, write_only=True)
+    password = serializers.CharField(
+        label=_("Password"),
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        max_length=4096,
+        write_only=True,
+    )
+
+
 class AuthTokenApi(ObtainAuthToken):
     """Exchange a staff user's username and password for an API token.
 
@@ -52,6 +66,7 @@ class AuthTokenApi(ObtainAuthToken):
     for a username from an address, django-axes refuses that pair, even the right password."""
 
     throttle_classes = [LoginAttemptsThrottle]
+    serializer_class = TokenInputSerializer
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

@@ -83,3 +83,33 @@ def test_results_pages_for_a_malformed_account_are_404(staff_client, account):
     url = reverse("insights:survey_results", args=[survey.pk])
     assert staff_client.get(url, {"account": account}).status_code == 404
     assert staff_client.get(reverse("insights:index"), {"account": account}).status_code == 404
+
+
+def test_a_nul_in_the_vertical_market_code_is_400_naming_the_field(admin_api):
+    # Found by schemathesis: the slug lookup reached PostgreSQL, which refuses NUL (500).
+    from tests.factories import AccountFactory
+
+    account = AccountFactory()
+
+    response = admin_api.patch(
+        f"/api/v1/accounts/{account.pk}/", {"vertical_market": "a\x00b"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "vertical_market" in response.json()
+
+
+def test_a_non_ascii_digit_id_in_the_path_is_404(admin_api):
+    # Found by schemathesis: "²".isdigit() is True and int("²") fails (500).
+    assert admin_api.get("/api/v1/responses/²/").status_code == 404
+    assert admin_api.get("/api/v1/contacts/²/").status_code == 404
+
+
+def test_an_overlong_username_for_a_token_is_400(api_client):
+    # Found by schemathesis: the lockout's record of the failure held at most 255 characters.
+    response = api_client.post(
+        "/api/v1/auth/token/", {"username": "u" * 1000, "password": "x"}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert "username" in response.json()
