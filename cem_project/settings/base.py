@@ -208,13 +208,15 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 1_000
 # Uploads the staff pages take (translation files) stay in memory; the public pages refuse
 # any file before it is read (surveys.views.public.refuse_file_uploads).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1_048_576
-# Staff pages (admin, insights, API docs): self-hosted script and style only. The public
-# pages send their own, stricter header (surveys.views.public), which this one leaves alone.
+# Staff pages (admin, insights, API docs): self-hosted script only, no inline script. Styles
+# may be inline: the server-drawn SVG charts carry matplotlib's style attributes, and Swagger
+# UI inserts a <style>. The public pages send their own, stricter header (no inline style
+# either; surveys.views.public), which this one leaves alone.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
