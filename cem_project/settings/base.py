@@ -272,6 +272,8 @@ CEM_CORRIDOR_MIN_ANSWERS = env.int("CEM_CORRIDOR_MIN_ANSWERS", default=10)
 CEM_CORRIDOR_ATTRIBUTES = env.list(
     "CEM_CORRIDOR_ATTRIBUTES", default=["technician", "agent", "region", "channel"]
 )
+# XLSX downloads of the insights tables stop after this many rows (CSV streams every row).
+CEM_EXPORT_XLSX_MAX_ROWS = env.int("CEM_EXPORT_XLSX_MAX_ROWS", default=100_000)
 
 # ------------------------------------------------------------------ forms, API
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
