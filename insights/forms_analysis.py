@@ -10,6 +10,7 @@ from surveys.constants import QuestionType
 from surveys.models import Survey
 
 from .metrics import ANSWER_BANDS, BAND_LABELS, METRICS
+from .selectors.aggregates import ResultFilter, result_filter_for
 from .selectors.drivers import ANALYSES, OUTCOMES, DriverScope, driver_scope_for
 from .selectors.trends import PERIOD_LABELS, TREND_METRICS, TrendScope, trend_scope_for
 
@@ -137,3 +138,25 @@ class CommentFilterForm(forms.Form):
 
     def selected_band(self) -> str | None:
         return (self.cleaned_data.get("band") or None) if self.is_valid() else None
+
+
+class ResponseFilterForm(TrendFilterForm):
+    """The analyst's drill-down: the trend filters without metric and period."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        del self.fields["metric"], self.fields["period"]
+
+    def result_filter(self) -> tuple[ResultFilter, int | None]:
+        """(the filter of the user's scope, vertical market id) for valid input."""
+        data = self.data_or_default()
+        pk = lambda name: data[name].pk if data.get(name) else None  # noqa: E731
+        result_filter = result_filter_for(
+            self.user,
+            survey_id=pk("survey"),
+            touch_point_id=pk("touch_point"),
+            account_id=pk("account"),
+            since=data.get("since"),
+            until=data.get("until"),
+        )
+        return result_filter, pk("vertical_market")

@@ -56,6 +56,10 @@ class SurveyHeadline:
         return getattr(self.summary, self.metric) if self.metric else None
 
     @property
+    def metric_label(self) -> str:
+        return metrics.METRICS[self.metric].label if self.metric else ""
+
+    @property
     def metric_n(self) -> int:
         return getattr(self.summary, METRIC_N[self.metric]) if self.metric else 0
 

@@ -34,8 +34,15 @@ def trend_table(trend) -> Table:
     return Table(
         name=f"trend-{trend.metric}",
         headers=[
-            _("Period"), str(metric.label), _("Low"), _("High"), _("Margin of error"), "n",
-            _("Change"), _("p-value"), _("Significant"),
+            _("Period"),
+            str(metric.label),
+            _("Low"),
+            _("High"),
+            _("Margin of error"),
+            "n",
+            _("Change"),
+            _("p-value"),
+            _("Significant"),
         ],  # fmt: skip
         rows=(
             [p.period, p.value, p.low, p.high, p.margin, p.n, p.change, p.p_value, p.significant]
@@ -78,8 +85,14 @@ def drivers_table(report) -> Table:
     return Table(
         name="key-drivers",
         headers=[
-            _("Vertical market"), _("Driver"), _("Correlation"), _("p-value"),
-            _("Standardised beta"), _("Relative importance (%)"), "n", _("Too few to trust"),
+            _("Vertical market"),
+            _("Driver"),
+            _("Correlation"),
+            _("p-value"),
+            _("Standardised beta"),
+            _("Relative importance (%)"),
+            "n",
+            _("Too few to trust"),
         ],  # fmt: skip
         rows=rows(),
     )
@@ -132,14 +145,27 @@ def loyalty_table(outcomes) -> Table:
     return Table(
         name="loyalty-outcomes",
         headers=[
-            _("Grouped by"), _("Group"), _("Accounts"), _("Lost after the wave"),
-            _("Defection rate (%)"), _("Billed at the wave"), _("Billed next"),
-            _("Billed revenue change (%)"), _("Forecast at the wave"),
+            _("Grouped by"),
+            _("Group"),
+            _("Accounts"),
+            _("Lost after the wave"),
+            _("Defection rate (%)"),
+            _("Billed at the wave"),
+            _("Billed next"),
+            _("Billed revenue change (%)"),
+            _("Forecast at the wave"),
         ],  # fmt: skip
         rows=(
             [
-                kind, g.label, g.accounts, g.defected, g.defection_rate, g.billed_before,
-                g.billed_after, g.revenue_change, g.forecast,
+                kind,
+                g.label,
+                g.accounts,
+                g.defected,
+                g.defection_rate,
+                g.billed_before,
+                g.billed_after,
+                g.revenue_change,
+                g.forecast,
             ]  # fmt: skip
             for kind, g in groups
         ),

@@ -5,25 +5,65 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 
 from surveys.models import Survey
 
+from ..exports import Table, export_response, requested_format
 from ..forms import ResultFilterForm
 from ..metrics import METRICS
 from ..selectors.aggregates import metric_summary, response_rate
-from ..selectors.results import comments, question_charts, survey_scoreboard
+from ..selectors.headlines import survey_headlines
+from ..selectors.results import comments, question_charts
 
 COMMENTS_PER_PAGE = 20
 
 
+def headline_table(headlines) -> Table:
+    return Table(
+        name="surveys",
+        headers=[
+            _("Survey"),
+            _("Kind"),
+            _("Touch point"),
+            _("Headline metric"),
+            _("Value"),
+            "n",
+            _("Responses"),
+            _("Invitations delivered"),
+            _("Response rate (%)"),
+        ],  # fmt: skip
+        rows=(
+            [
+                h.survey.title,
+                h.survey.get_kind_display(),
+                h.survey.touch_point or "",
+                h.metric_label,
+                h.value,
+                h.metric_n,
+                h.n,
+                h.sent,
+                h.response_rate,
+            ]  # fmt: skip
+            for h in headlines
+        ),
+    )
+
+
 @staff_member_required
 def survey_list(request):
-    """Every survey with its number of responses and NPS in the user's scope."""
+    """Every survey with its headline metric, responses and response rate in the user's
+    scope (the scoreboard; the executive dashboard at /insights/ shows it too)."""
     form = ResultFilterForm(request.GET or None, user=request.user)
     if form.account_refused():
         raise Http404
-    scores = survey_scoreboard(form.result_filter())
-    return render(request, "insights/survey_list.html", {"form": form, "scores": scores})
+    headlines = survey_headlines(form.result_filter())
+    if fmt := requested_format(request):
+        return export_response(headline_table(headlines), fmt)
+    query = request.GET.copy()
+    query.pop("format", None)
+    context = {"form": form, "headlines": headlines, "query": query.urlencode()}
+    return render(request, "insights/survey_list.html", context)
 
 
 @staff_member_required

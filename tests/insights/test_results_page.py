@@ -169,7 +169,7 @@ def test_team_user_sees_only_their_accounts_results(client, survey):
     assert forced.status_code == 404
 
 
-def test_index_lists_surveys_with_n_and_nps_in_one_query(
+def test_the_scoreboard_lists_surveys_with_n_and_their_headline_metric(
     client, survey, django_assert_max_num_queries
 ):
     user = UserFactory(username="index-user", superuser=True)
@@ -179,11 +179,13 @@ def test_index_lists_surveys_with_n_and_nps_in_one_query(
     SurveyFactory(title="Quiet survey")
     client.force_login(user)
 
-    with django_assert_max_num_queries(5):
-        response = client.get(reverse("insights:index"))
+    # Session, user and the filter's two menus, then surveys, answers, responses, invitations.
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("insights:surveys"))
 
-    scores = {s.survey.title: s for s in response.context["scores"]}
-    assert (scores["Repair follow-up"].n, scores["Repair follow-up"].nps) == (3, 33.3)
-    assert (scores["Quiet survey"].n, scores["Quiet survey"].nps) == (0, None)
+    scores = {s.survey.title: s for s in response.context["headlines"]}
+    repair = scores["Repair follow-up"]
+    assert (repair.n, repair.metric, repair.value) == (3, "nps", 33.3)
+    assert (scores["Quiet survey"].n, scores["Quiet survey"].value) == (0, None)
     html = response.content.decode()
     assert reverse("insights:survey_results", args=[survey.pk]) in html
