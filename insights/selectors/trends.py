@@ -219,7 +219,7 @@ class TrendPeriod:
     high: float | None
     n: int  # answers behind the value (CX index: sets of its three items)
     too_few: bool
-    change: float | None = None  # from the period before (unrounded estimates)
+    change: float | None = None  # from the last period before with answers (unrounded)
     p_value: float | None = None
     significant: bool = False  # only True where the test says so
 
@@ -345,7 +345,8 @@ def trend_from_aggregates(*, metric: str, scope: TrendScope, aggregates: dict[da
                 significant=bool(change and change.significant),
             )
         )
-        previous = sample
+        if interval.n:  # a period without answers is skipped: the next compares with the last
+            previous = sample
     return Trend(metric=metric, scope=scope, points=points)
 
 

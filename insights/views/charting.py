@@ -1,7 +1,11 @@
 """Selector results turned into the SVG charts of `insights.charts` (the same drawing for
 pages, mails and PDFs): texts translated here, right-to-left from the active language."""
 
-from django.utils.translation import get_language_bidi
+import hashlib
+
+from django.core.cache import cache
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_bidi
 from django.utils.translation import gettext as _
 
 from .. import charts
@@ -9,6 +13,21 @@ from ..metrics import METRICS, PLACEMENT_LABELS
 from ..selectors.drivers import DriverGroup
 from ..selectors.loyalty import RevenueByQuadrant
 from ..selectors.trends import Trend
+
+CHART_CACHE_SECONDS = 24 * 3600
+
+
+def _cached(draw, **kwargs):
+    """`draw(**kwargs)`, from the cache when the same drawing was made before: a chart is
+    the same bytes for the same input, and matplotlib takes tens of milliseconds a chart."""
+    shown = {k: v for k, v in kwargs.items() if not callable(v)}
+    digest = hashlib.sha256(repr((draw.__name__, get_language(), sorted(shown.items()))).encode())
+    key = f"insights-chart:{digest.hexdigest()}"
+    svg = cache.get(key)
+    if svg is None:
+        svg = str(draw(**kwargs))
+        cache.set(key, svg, CHART_CACHE_SECONDS)
+    return mark_safe(svg)  # noqa: S308 - insights.charts built it (escaped by ElementTree)
 
 
 def _number(value: float) -> str:
@@ -32,7 +51,8 @@ def trend_chart(trend: Trend, *, chart_id: str | None = None):
         "changes": trend.significant_changes,
         "values": shown or _("No answers yet."),
     }
-    return charts.trend_chart(
+    return _cached(
+        charts.trend_chart,
         points=[
             charts.TrendPoint(
                 label=p.label, value=p.value, low=p.low, high=p.high, significant=p.significant
@@ -58,7 +78,8 @@ def drivers_chart(group: DriverGroup, labels: dict[str, str], *, chart_id: str |
     description = "; ".join(
         f"{name}: {_number(share)}%" for name, share in zip(names, shares, strict=True)
     )
-    return charts.horizontal_bar_chart(
+    return _cached(
+        charts.horizontal_bar_chart,
         labels=names,
         values=shares,
         title=_("Relative importance, %(group)s") % {"group": group.label},
@@ -90,7 +111,8 @@ def revenue_chart(points: list[RevenueByQuadrant], *, chart_id: str | None = Non
         )
 
     description = "; ".join(f"{p.label}: {billed(p)}" for p in points)
-    return charts.stacked_bar_chart(
+    return _cached(
+        charts.stacked_bar_chart,
         categories=[p.label for p in points],
         series=series,
         title=_("Billed revenue per quadrant"),
@@ -126,7 +148,8 @@ def matrix_chart(matrix, moves=(), *, chart_id: str | None = None):
     description = "; ".join(
         f"{PLACEMENT_LABELS[key]}: {len(accounts)}" for key, accounts in groups.items()
     )
-    return charts.customer_matrix_chart(
+    return _cached(
+        charts.customer_matrix_chart,
         points=points,
         title=_("Customer matrix"),
         description=_("Accounts by %(metric)s and billed revenue. %(counts)s")
