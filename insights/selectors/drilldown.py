@@ -7,6 +7,7 @@ from customers.selectors import visible_account_ids
 from surveys.constants import QuestionType
 from surveys.models import Answer, Response
 
+from ..metrics import ANSWER_BANDS, QUESTION_METRIC
 from .aggregates import ResultFilter, responses_in
 
 
@@ -51,3 +52,26 @@ def response_answers(response: Response) -> QuerySet[Answer]:
     return response.answers.select_related("question", "choice").order_by(
         "question__page", "question__position", "question_id", "choice__position"
     )
+
+
+SCORED_TYPES = tuple(QUESTION_METRIC)
+
+
+def with_scores(comments: QuerySet[Answer]) -> QuerySet[Answer]:
+    """Comments annotated with their response's headline score: the first scale answer in
+    the survey's order (`score`) and its question type (`score_type`)."""
+    scored = Answer.objects.filter(
+        response_id=OuterRef("response_id"), question_type__in=SCORED_TYPES, number__isnull=False
+    ).order_by("question__page", "question__position", "question_id")
+    return comments.annotate(
+        score=Subquery(scored.values("number")[:1]),
+        score_type=Subquery(scored.values("question_type")[:1]),
+    )
+
+
+def in_band(comments: QuerySet[Answer], *, metric: str | None, band: str | None):
+    """Scored comments whose score lies in `band` of `metric`'s scale (all without a band)."""
+    if not band or metric not in ANSWER_BANDS or band not in ANSWER_BANDS[metric]:
+        return comments
+    low, high = ANSWER_BANDS[metric][band]
+    return comments.filter(score__gte=low, score__lte=high)

@@ -183,3 +183,22 @@ def test_anonymous_and_non_staff_users_are_sent_to_log_in(client, world):
 
     for name in PAGES:
         assert client.get(reverse(f"insights:{name}")).status_code == 302
+
+
+def test_the_account_page_shows_quadrant_history_touch_points_and_scored_comments(client, world):
+    client.force_login(world["member"])
+
+    response = client.get(reverse("insights:account", args=[world["mine"].pk]))
+    other = client.get(reverse("insights:account", args=[world["theirs"].pk]))
+
+    history = response.context["history"]
+    assert [place.quadrant for _wave, place in history.quadrants] == ["model", "model"]
+    (call_center,) = history.touch_points
+    assert (call_center.touch_point.code, call_center.summary.ces, call_center.measured) == (
+        "call-center", 6.5, ["ces"]
+    )  # fmt: skip
+    assert [(c.text, c.score, band) for c, band in response.context["scored_comments"]] == [
+        ("Mine was quick", 6, "high")
+    ]
+    assert 'id="account-trend"' in response.content.decode()
+    assert other.status_code == 404
