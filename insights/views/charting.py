@@ -165,3 +165,48 @@ def matrix_chart(matrix, moves=(), *, chart_id: str | None = None):
         rtl=get_language_bidi(),
         chart_id=chart_id,
     )
+
+
+def question_chart_svg(chart, *, chart_id: str | None = None):
+    """One question's distribution: NPS bars coloured detractor / passive / promoter, other
+    scales one bar per point, choices as horizontal bars."""
+    from surveys.constants import CHOICE_TYPES, QuestionType
+
+    question = chart.question
+    rows = "; ".join(f"{label}: {count}" for label, count in chart.rows)
+    title = _("Distribution of answers to: %(text)s") % {"text": question.text}
+    description = _("%(n)s answers. %(rows)s") % {"n": chart.total, "rows": rows}
+    rtl = get_language_bidi()
+    chart_id = chart_id or f"question-{question.pk}"
+    if question.type == QuestionType.NPS and len(chart.counts) == 11:
+        return _cached(
+            charts.nps_distribution_chart,
+            counts=chart.counts,
+            title=title,
+            description=description,
+            band_labels=(_("Detractors (0-6)"), _("Passives (7-8)"), _("Promoters (9-10)")),
+            y_label=_("Answers"),
+            rtl=rtl,
+            chart_id=chart_id,
+        )
+    if question.type in CHOICE_TYPES:
+        return _cached(
+            charts.horizontal_bar_chart,
+            labels=chart.labels,
+            values=chart.counts,
+            title=title,
+            description=description,
+            value_label=_("Answers"),
+            rtl=rtl,
+            chart_id=chart_id,
+        )
+    return _cached(
+        charts.score_distribution_chart,
+        labels=chart.labels,
+        counts=chart.counts,
+        title=title,
+        description=description,
+        y_label=_("Answers"),
+        rtl=rtl,
+        chart_id=chart_id,
+    )

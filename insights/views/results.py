@@ -11,10 +11,13 @@ from surveys.models import Survey
 
 from ..exports import Table, export_response, requested_format
 from ..forms import ResultFilterForm
-from ..metrics import METRICS
+from ..forms_analysis import CommentFilterForm
+from ..metrics import METRICS, QUESTION_METRIC, answer_band, headline_metric, measured_metrics
 from ..selectors.aggregates import metric_summary, response_rate
+from ..selectors.drilldown import in_band, with_scores
 from ..selectors.headlines import survey_headlines
 from ..selectors.results import comments, question_charts
+from .charting import question_chart_svg
 
 COMMENTS_PER_PAGE = 20
 
@@ -73,19 +76,28 @@ def survey_results(request, pk: int):
     if form.account_refused():
         raise Http404
     result_filter = form.result_filter(survey_id=survey.pk)
+    types = list(survey.questions.order_by("page", "position", "pk").values_list("type", flat=True))
+    headline = headline_metric(types)
+    band_form = CommentFilterForm(request.GET or None, metric=headline)
     charts = question_charts(survey, result_filter)
-    comment_page = Paginator(comments(result_filter), COMMENTS_PER_PAGE).get_page(
-        request.GET.get("page")
+    scored = in_band(
+        with_scores(comments(result_filter)), metric=headline, band=band_form.selected_band()
     )
+    comment_page = Paginator(scored, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    for comment in comment_page:  # the band colours the score beside the comment
+        comment.band = answer_band(QUESTION_METRIC.get(comment.score_type or ""), comment.score)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "survey": survey,
         "form": form,
+        "band_form": band_form,
         "summary": metric_summary(result_filter),
         "rate": response_rate(result_filter),
         "metrics": METRICS,
-        "charts": charts,
+        "measured": measured_metrics(types),
+        "headline": headline,
+        "charts": [(chart, question_chart_svg(chart)) for chart in charts],
         "chart_data": [chart.as_dict() for chart in charts],
         "comments": comment_page,
         "filter_query": query.urlencode(),

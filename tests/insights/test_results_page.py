@@ -57,7 +57,9 @@ def results_url(survey, **params):
     return url, params
 
 
-def test_results_page_shows_metrics_response_rate_chart_and_escaped_comment(staff_client, survey):
+def test_results_page_shows_metrics_response_rate_svg_chart_and_escaped_comment(
+    staff_client, survey
+):
     respond(survey, 10, comment=XSS)
     respond(survey, 3, comment="Slow repair")
     InvitationFactory.create_batch(2, survey=survey)
@@ -73,8 +75,10 @@ def test_results_page_shows_metrics_response_rate_chart_and_escaped_comment(staf
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert XSS not in html
     assert "Slow repair" in html
-    assert 'id="chart-data"' in html
-    assert "js/results.js" in html
+    # Server-side SVG: the NPS bars coloured detractor (vermillion), passive, promoter (blue).
+    assert 'id="question-' in html and 'role="img"' in html
+    assert "#c4450c" in html.lower() and "#0072b2" in html.lower()
+    assert "js/results.js" not in html
     nps_chart = response.context["chart_data"][0]
     assert nps_chart["labels"] == [str(v) for v in range(11)]
     assert nps_chart["counts"][10] == 1 and nps_chart["counts"][3] == 1
@@ -189,3 +193,32 @@ def test_the_scoreboard_lists_surveys_with_n_and_their_headline_metric(
     assert (scores["Quiet survey"].n, scores["Quiet survey"].value) == (0, None)
     html = response.content.decode()
     assert reverse("insights:survey_results", args=[survey.pk]) in html
+
+
+def test_metric_cards_show_only_the_metrics_the_survey_measures(staff_client, survey):
+    respond(survey, 9)
+
+    html = staff_client.get(reverse("insights:survey_results", args=[survey.pk])).content.decode()
+
+    assert 'id="metric-nps"' in html
+    assert 'id="metric-ces"' not in html and 'id="metric-cx-index"' not in html
+    assert 'id="metric-csat"' not in html
+
+
+def test_comments_carry_their_score_and_filter_by_score_band(staff_client, survey):
+    respond(survey, 10, comment="Loved it")
+    respond(survey, 7, comment="It was fine")
+    respond(survey, 2, comment="Too slow")
+    url = reverse("insights:survey_results", args=[survey.pk])
+
+    everything = staff_client.get(url)
+    low = staff_client.get(url, {"band": "low"})
+
+    scored = {c.text: (c.score, c.band) for c in everything.context["comments"]}
+    assert scored == {
+        "Loved it": (10, "high"),
+        "It was fine": (7, "middle"),
+        "Too slow": (2, "low"),
+    }
+    assert [c.text for c in low.context["comments"]] == ["Too slow"]
+    assert 'data-band="low"' in low.content.decode()
