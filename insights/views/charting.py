@@ -210,3 +210,58 @@ def question_chart_svg(chart, *, chart_id: str | None = None):
         rtl=rtl,
         chart_id=chart_id,
     )
+
+
+def wave_charts(comparison, shown: list[str]) -> list:
+    """The waves side by side: each measured metric overall, and NPS per vertical market."""
+    if not comparison.waves:
+        return []
+    names = [wave.name for wave in comparison.waves]
+    rtl = get_language_bidi()
+    overall = comparison.overall.cells
+    result = []
+    if shown:
+        series = [
+            charts.Series(name=wave.name, values=[getattr(cell, key) for key in shown])
+            for wave, cell in zip(comparison.waves, overall, strict=True)
+        ]
+        description = "; ".join(
+            f"{wave.name}: "
+            + ", ".join(f"{METRICS[k].label} {_number(getattr(cell, k))}" for k in shown)
+            for wave, cell in zip(comparison.waves, overall, strict=True)
+        )
+        result.append(
+            _cached(
+                charts.grouped_bar_chart,
+                categories=[str(METRICS[k].label) for k in shown],
+                series=series,
+                title=_("Each wave's metrics, overall"),
+                description=description,
+                y_range=(-100, 100) if "nps" in shown else (0, 100),
+                rtl=rtl,
+                chart_id="waves-overall-chart",
+            )
+        )
+    markets = comparison.vertical_markets
+    if markets and "nps" in shown:
+        series = [
+            charts.Series(name=name, values=[group.cells[i].nps for group in markets])
+            for i, name in enumerate(names)
+        ]
+        description = "; ".join(
+            f"{group.label}: " + ", ".join(f"{c.wave.name} {_number(c.nps)}" for c in group.cells)
+            for group in markets
+        )
+        result.append(
+            _cached(
+                charts.grouped_bar_chart,
+                categories=[group.label for group in markets],
+                series=series,
+                title=_("NPS per vertical market and wave"),
+                description=description,
+                y_range=(-100, 100),
+                rtl=rtl,
+                chart_id="waves-markets-chart",
+            )
+        )
+    return result
