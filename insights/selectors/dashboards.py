@@ -68,7 +68,8 @@ class ExecutiveDashboard:
     response_rate: float | None
     matrix: CustomerMatrix
     compare_wave: Wave | None
-    changes: list[MatrixMove]
+    changes: list[MatrixMove]  # accounts placed in both waves that changed quadrant
+    unplaced_changes: int  # changes to or from too few answers
     weakest_step: CorridorStep | None
     corridor_period: str
     revenue: list[RevenueByQuadrant]
@@ -106,6 +107,7 @@ def executive_dashboard(*, user, today: date | None = None) -> ExecutiveDashboar
             *([revenue_by_quadrant(before, label=compare.name)] if before else []),
             revenue_by_quadrant(matrix, label=latest.name),
         ]
+    placed = [move for move in changes if move.placed_in_both]
     # The weakest step of the latest months only: the corridor page has the year.
     step_scope = corridor_scope_for(user, since=_month_start(today, 1), until=today)
     step = corridor(scope=step_scope).weakest_step
@@ -118,7 +120,8 @@ def executive_dashboard(*, user, today: date | None = None) -> ExecutiveDashboar
         response_rate=metrics.response_rate(completed, sent),
         matrix=matrix,
         compare_wave=compare,
-        changes=changes,
+        changes=placed,
+        unplaced_changes=len(changes) - len(placed),
         weakest_step=step,
         corridor_period=step.cell.period.isoformat() if step else "",
         revenue=revenue,

@@ -44,6 +44,10 @@ def test_a_surveys_headline_metric_follows_what_it_measures():
 
 @pytest.fixture
 def world():
+    return dashboard_story()
+
+
+def dashboard_story() -> dict:
     """Two accounts with a relationship wave each answered, an effort survey at the call
     center and a comment each; `member` is on the first account's team only."""
     member = UserFactory(username="olivia")
