@@ -123,48 +123,11 @@ def revenue_chart(points: list[RevenueByQuadrant], *, chart_id: str | None = Non
     )
 
 
-def matrix_chart(matrix, moves=(), *, chart_id: str | None = None):
-    """The customer matrix's placed accounts as bubbles linked to their account pages."""
-    from django.urls import reverse
+def matrix_chart(matrix, moves=()):
+    """The customer matrix as `insights.diagrams` draws it for the matrix page, cached."""
+    from ..diagrams import customer_matrix_svg
 
-    rule = matrix.rule
-    metric = METRICS[rule.metric]
-    before = {m.after.id: m.before for m in moves if m.placed_in_both}
-    points = [
-        charts.MatrixPoint(
-            name=a.name,
-            satisfaction=a.satisfaction,
-            billed=float(a.billed_revenue),
-            forecast=float(a.forecast_revenue),
-            quadrant=a.quadrant,
-            url=reverse("insights:account", args=[a.id]),
-            previous_satisfaction=before[a.id].satisfaction if a.id in before else None,
-            previous_billed=float(before[a.id].billed_revenue) if a.id in before else None,
-        )
-        for a in matrix.accounts
-        if a.placed
-    ]
-    groups = matrix.by_quadrant()
-    description = "; ".join(
-        f"{PLACEMENT_LABELS[key]}: {len(accounts)}" for key, accounts in groups.items()
-    )
-    return _cached(
-        charts.customer_matrix_chart,
-        points=points,
-        title=_("Customer matrix"),
-        description=_("Accounts by %(metric)s and billed revenue. %(counts)s")
-        % {"metric": metric.label, "counts": description},
-        satisfaction_label=str(metric.label),
-        revenue_label=_("Billed revenue"),
-        satisfaction_scale=metric.scale,
-        satisfaction_threshold=rule.satisfaction_threshold,
-        revenue_threshold=rule.revenue_threshold,
-        quadrant_labels=charts.QuadrantLabels(
-            *(str(PLACEMENT_LABELS[k]) for k in ("model", "at_risk", "growth", "dangling"))
-        ),
-        rtl=get_language_bidi(),
-        chart_id=chart_id,
-    )
+    return _cached(customer_matrix_svg, matrix=matrix, moves=tuple(moves), rtl=get_language_bidi())
 
 
 def question_chart_svg(chart, *, chart_id: str | None = None):

@@ -46,7 +46,7 @@ def executive(request: HttpRequest) -> HttpResponse:
         "cards": cards,
         "trend_metric": shown["metric"],
         "trend_chart": trend_chart(shown["trend"], chart_id="executive-trend"),
-        "matrix_chart": matrix_chart(board.matrix, chart_id="executive-matrix"),
+        "matrix_chart": matrix_chart(board.matrix),
         "revenue_chart": revenue_chart(board.revenue, chart_id="executive-revenue")
         if len(board.revenue) > 1
         else None,

@@ -38,7 +38,7 @@ def test_the_executive_dashboard_passes_axe_and_fits_a_phone_in_english_and_pers
             staff_login(context, live_server.url, language)
             page = context.new_page()
             page.goto(reverse("insights:index"), timeout=60_000)
-            expect(page.locator("#executive-matrix")).to_be_visible()
+            expect(page.locator("#executive-matrix-card")).to_be_visible()
             expect(page.locator("#revenue-at-risk")).to_be_visible()
             page.screenshot(
                 path=screenshots_dir / f"executive-{language}-{name}.png", full_page=True

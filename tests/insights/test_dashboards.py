@@ -98,7 +98,7 @@ def test_the_executive_dashboard_shows_the_matrix_risk_movement_and_headlines(cl
     assert [m.after.name for m in board.changes] == [THEIRS]
     assert board.changes[0].before.quadrant == "model"
     html = response.content.decode()
-    assert 'id="executive-matrix"' in html and 'id="executive-trend"' in html
+    assert 'id="executive-matrix-card"' in html and 'id="executive-trend"' in html
     assert "20,000,000" in html or "20.000.000" in html or "20 000 000" in html
     assert {h.survey.title: h.metric for h in board.headlines}["Call effort"] == "ces"
 
