@@ -131,7 +131,8 @@ def cases() -> list[dict]:
         *[(WAVE_MATRIX, {"send": w.distribution_id, "as_of": w.closes_at.date()})
           for w in waves[-2:]],
         *[(sql, {"period": "month", "tz": settings.TIME_ZONE,
-                 "since": start_of(months_back(period_start(today, "month"), 1)), "until": until})
+                 "since": start_of(months_back(period_start(today, "month"), 1)),
+                 "until": start_of(period_start(today, "month"))})
           for sql in (RAW_CORRIDOR, RAW_CORRIDOR_RESPONSES)],
     ]  # fmt: skip
     return [

@@ -13,7 +13,7 @@ read is limited to the user's visible accounts.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import DateField
 from django.db.models.functions import TruncQuarter
@@ -108,8 +108,12 @@ def executive_dashboard(*, user, today: date | None = None) -> ExecutiveDashboar
             revenue_by_quadrant(matrix, label=latest.name),
         ]
     placed = [move for move in changes if move.placed_in_both]
-    # The weakest step of the latest months only: the corridor page has the year.
-    step_scope = corridor_scope_for(user, since=_month_start(today, 1), until=today)
+    # The weakest step of the last complete month (the corridor page has the year): a month
+    # just begun has too few answers to name one, and a single month reads a twelfth of them.
+    last_month = _month_start(today, 1)
+    step_scope = corridor_scope_for(
+        user, since=last_month, until=_month_start(today) - timedelta(days=1)
+    )
     step = corridor(scope=step_scope).weakest_step
     return ExecutiveDashboard(
         today=today,
