@@ -9,6 +9,7 @@ from customers.models import Account, TouchPoint, VerticalMarket
 from surveys.constants import QuestionType
 from surveys.models import Survey
 
+from .forms import AccountRefusalMixin
 from .metrics import ANSWER_BANDS, BAND_LABELS, METRICS
 from .selectors.aggregates import ResultFilter, result_filter_for
 from .selectors.drivers import ANALYSES, OUTCOMES, DriverScope, driver_scope_for
@@ -50,7 +51,7 @@ def _market_field():
     )
 
 
-class TrendFilterForm(_RangeForm):
+class TrendFilterForm(AccountRefusalMixin, _RangeForm):
     metric = forms.ChoiceField(
         label=_("Metric"), choices=[(k, METRICS[k].label) for k in TREND_METRICS], required=False
     )

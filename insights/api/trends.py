@@ -99,6 +99,8 @@ class TrendsRetrieveApi(APIView):
     """A metric per month or quarter with its margin of error; `significant` marks the
     changes a two-sided test finds significant (z test for NPS and shares, Welch for means)."""
 
+    permission_model = None  # an aggregate over the caller's visible accounts: every staff user
+
     @extend_schema(parameters=[TrendsInputSerializer], responses=TrendOutputSerializer)
     def get(self, request):
         params = TrendsInputSerializer(data=request.query_params, context={"request": request})

@@ -78,7 +78,9 @@ def _touch_points(account: Account) -> list[TouchPointFigures]:
     return figures
 
 
-def account_history(*, account: Account, today: date | None = None) -> AccountHistory:
+def account_history(
+    *, account: Account, today: date | None = None, comments: bool = True
+) -> AccountHistory:
     today = today or timezone.localdate()
     first = period_start(today, "quarter")
     index = first.year * 12 + first.month - 1 - 3 * (HISTORY_QUARTERS - 1)
@@ -96,18 +98,22 @@ def account_history(*, account: Account, today: date | None = None) -> AccountHi
         )
         for wave in waves
     ]
-    comments = with_scores(
-        answers_in(ResultFilter(account_id=account.pk))
-        .filter(question_type=QuestionType.TEXT)
-        .exclude(text="")
-        .select_related("survey", "touch_point")
-        .order_by("-submitted_at", "-pk")
-    )[:RECENT_COMMENTS]
+    recent = (
+        with_scores(
+            answers_in(ResultFilter(account_id=account.pk))
+            .filter(question_type=QuestionType.TEXT)
+            .exclude(text="")
+            .select_related("survey", "touch_point")
+            .order_by("-submitted_at", "-pk")
+        )[:RECENT_COMMENTS]
+        if comments
+        else []
+    )
     return AccountHistory(
         trends=trends,
         quadrants=quadrants,
         touch_points=_touch_points(account),
-        comments=list(comments),
+        comments=list(recent),
     )
 
 

@@ -10,6 +10,15 @@ from surveys.models import Answer, Response
 from ..metrics import ANSWER_BANDS, QUESTION_METRIC
 from .aggregates import ResultFilter, responses_in
 
+# Individual responses and their comments are for the roles that hold it (cem_project/roles.py:
+# every role serving accounts, analysts); executives see aggregates only.
+READS_RESPONSES = "surveys.view_response"
+
+
+def user_reads_responses(user) -> bool:
+    """Whether `user` may read single responses and comments (of the accounts they see)."""
+    return user.has_perm(READS_RESPONSES)
+
 
 def _first(question_type: str, field: str) -> Subquery:
     answers = Answer.objects.filter(response_id=OuterRef("pk"), question_type=question_type)

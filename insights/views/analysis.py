@@ -3,7 +3,7 @@ CSV or XLSX (`?format=csv|xlsx`). Thin views over the selectors of the same name
 
 from django import forms
 from django.contrib.admin.views.decorators import staff_member_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -54,6 +54,8 @@ def trend_table(trend) -> Table:
 @staff_member_required
 def trends_page(request: HttpRequest) -> HttpResponse:
     form = TrendFilterForm(request.GET or None, user=request.user)
+    if form.account_refused():
+        raise Http404
     scope, metric = form.scope()
     trend = metric_trend(scope=scope, metric=metric)
     if fmt := requested_format(request):

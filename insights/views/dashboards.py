@@ -3,6 +3,7 @@ analyst (every cut, drill-down to a single response, CSV/XLSX). Thin views over
 `insights.selectors.dashboards` and `insights.selectors.drilldown`."""
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,7 +20,13 @@ from ..selectors.dashboards import (
     executive_dashboard,
     general_manager_dashboard,
 )
-from ..selectors.drilldown import response_answers, response_for, response_list
+from ..selectors.drilldown import (
+    READS_RESPONSES,
+    response_answers,
+    response_for,
+    response_list,
+    user_reads_responses,
+)
 from .charting import matrix_chart, revenue_chart, trend_chart
 
 RESPONSES_PER_PAGE = 50
@@ -42,6 +49,7 @@ def executive(request: HttpRequest) -> HttpResponse:
         cards.append({"metric": METRICS[key], "trend": trend, "latest": trend.latest})
     shown = next((c for c in cards if c["latest"] is not None), cards[0])
     context = {
+        "reads_responses": user_reads_responses(request.user),
         "board": board,
         "cards": cards,
         "trend_metric": shown["metric"],
@@ -96,18 +104,24 @@ def general_manager(request: HttpRequest) -> HttpResponse:
     if fmt := requested_format(request):
         lines = [line for _market, group in board.markets for line in group]
         return export_response(account_table(lines), fmt)
-    context = {"board": board, "query": _query_without(request, "format")}
+    context = {
+        "board": board,
+        "query": _query_without(request, "format"),
+        "reads_responses": user_reads_responses(request.user),
+    }
     return render(request, "insights/dashboard_manager.html", context)
 
 
 @staff_member_required
 def account_team(request: HttpRequest) -> HttpResponse:
-    _matrix, lines = account_lines(user=request.user)
+    reads_responses = user_reads_responses(request.user)
+    _matrix, lines = account_lines(user=request.user, comments=reads_responses)
     if fmt := requested_format(request):
         return export_response(account_table(lines), fmt)
     context = {
         "lines": lines,
         "sees_all": user_sees_all_accounts(request.user),
+        "reads_responses": reads_responses,
         "query": _query_without(request, "format"),
     }
     return render(request, "insights/dashboard_team.html", context)
@@ -145,15 +159,19 @@ def response_table(responses) -> Table:
 
 
 @staff_member_required
+@permission_required(READS_RESPONSES, raise_exception=True)
 def analyst(request: HttpRequest) -> HttpResponse:
     """Every cut in one place, and the responses behind them down to a single one."""
     form = ResponseFilterForm(request.GET or None, user=request.user)
+    if form.account_refused():
+        raise Http404
     result_filter, market = form.result_filter()
     responses = response_list(result_filter, vertical_market_id=market)
     if fmt := requested_format(request):
         return export_response(response_table(responses), fmt)
     page = Paginator(responses, RESPONSES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
+        "reads_responses": True,
         "form": form,
         "responses": page,
         "query": _query_without(request, "format", "page"),
@@ -163,6 +181,7 @@ def analyst(request: HttpRequest) -> HttpResponse:
 
 
 @staff_member_required
+@permission_required(READS_RESPONSES, raise_exception=True)
 def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     response = response_for(user=request.user, pk=pk)
     if response is None:

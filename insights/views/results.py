@@ -14,7 +14,7 @@ from ..forms import ResultFilterForm
 from ..forms_analysis import CommentFilterForm
 from ..metrics import METRICS, QUESTION_METRIC, answer_band, headline_metric, measured_metrics
 from ..selectors.aggregates import metric_summary, response_rate
-from ..selectors.drilldown import in_band, with_scores
+from ..selectors.drilldown import in_band, user_reads_responses, with_scores
 from ..selectors.headlines import survey_headlines
 from ..selectors.results import comments, question_charts
 from .charting import question_chart_svg
@@ -80,9 +80,12 @@ def survey_results(request, pk: int):
     headline = headline_metric(types)
     band_form = CommentFilterForm(request.GET or None, metric=headline)
     charts = question_charts(survey, result_filter)
+    reads_responses = user_reads_responses(request.user)
     scored = in_band(
         with_scores(comments(result_filter)), metric=headline, band=band_form.selected_band()
     )
+    if not reads_responses:  # an executive's results: aggregates, no single answer's text
+        scored = scored.none()
     comment_page = Paginator(scored, COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
     for comment in comment_page:  # the band colours the score beside the comment
         comment.band = answer_band(QUESTION_METRIC.get(comment.score_type or ""), comment.score)
@@ -99,6 +102,7 @@ def survey_results(request, pk: int):
         "headline": headline,
         "charts": [(chart, question_chart_svg(chart)) for chart in charts],
         "chart_data": [chart.as_dict() for chart in charts],
+        "reads_responses": reads_responses,
         "comments": comment_page,
         "filter_query": query.urlencode(),
     }

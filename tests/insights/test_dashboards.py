@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from cem_project.roles import ACCOUNT_TEAM_MEMBER, EXECUTIVE
 from insights.metrics import headline_metric, measured_metrics
 from insights.selectors.aggregates import ResultFilter
 from insights.selectors.headlines import survey_headlines
@@ -50,7 +51,7 @@ def world():
 def dashboard_story() -> dict:
     """Two accounts with a relationship wave each answered, an effort survey at the call
     center and a comment each; `member` is on the first account's team only."""
-    member = UserFactory(username="olivia")
+    member = UserFactory(username="olivia", roles=[ACCOUNT_TEAM_MEMBER])
     mine = AccountFactory(name=MINE)
     mine.account_team.add(member)
     theirs = AccountFactory(name=THEIRS)
@@ -206,3 +207,37 @@ def test_the_account_page_shows_quadrant_history_touch_points_and_scored_comment
     ]
     assert 'id="account-trend"' in response.content.decode()
     assert other.status_code == 404
+
+
+def test_an_executive_sees_every_account_in_aggregate_but_no_single_response(client, world):
+    client.force_login(UserFactory(username="exec", roles=[EXECUTIVE]))
+    theirs = Response.objects.get(answers__text="Theirs was slow")
+
+    board = client.get(reverse("insights:index"))
+    team = client.get(reverse("insights:team"))
+    account = client.get(reverse("insights:account", args=[world["theirs"].pk]))
+
+    assert board.status_code == team.status_code == account.status_code == 200
+    assert board.context["board"].revenue_now.at_risk.billed == 20_000_000
+    assert {line.placement.name for line in team.context["lines"]} == {MINE, THEIRS}
+    for page in (board, team, account):
+        html = page.content.decode()
+        assert "Theirs was slow" not in html and "Mine was quick" not in html
+        assert reverse("insights:analyst") not in html  # no link to the drill-down
+    assert client.get(reverse("insights:analyst")).status_code == 403
+    assert client.get(reverse("insights:analyst"), {"format": "csv"}).status_code == 403
+    assert client.get(reverse("insights:response", args=[theirs.pk])).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["trends", "analyst"])
+def test_analysis_pages_asked_for_another_teams_account_are_a_404(client, world, name):
+    client.force_login(world["member"])
+
+    mine = client.get(reverse(f"insights:{name}"), {"account": world["mine"].pk})
+    theirs = client.get(reverse(f"insights:{name}"), {"account": world["theirs"].pk})
+    export = client.get(
+        reverse(f"insights:{name}"), {"account": world["theirs"].pk, "format": "csv"}
+    )
+
+    assert mine.status_code == 200
+    assert theirs.status_code == export.status_code == 404

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cem_project.roles import ACCOUNT_TEAM_MEMBER, EXECUTIVE
 from surveys.constants import InvitationStatus, QuestionType
 from tests.factories import (
     AccountFactory,
@@ -154,7 +155,7 @@ def test_anonymous_users_are_redirected_from_the_index(client):
 
 
 def test_team_user_sees_only_their_accounts_results(client, survey):
-    user = UserFactory(username="team-user")
+    user = UserFactory(username="team-user", roles=[ACCOUNT_TEAM_MEMBER])
     mine, theirs = AccountFactory(), AccountFactory()
     mine.account_team.add(user)
     respond(survey, 10, comment="Ours", contact=ContactFactory(account=mine))
@@ -223,3 +224,15 @@ def test_comments_carry_their_score_and_filter_by_score_band(staff_client, surve
     }
     assert [c.text for c in low.context["comments"]] == ["Too slow"]
     assert 'data-band="low"' in low.content.decode()
+
+
+def test_an_executive_sees_the_results_figures_but_no_single_comment(client, survey):
+    respond(survey, 10, comment="Ours")
+    client.force_login(UserFactory(username="exec", roles=[EXECUTIVE]))
+
+    response = client.get(reverse("insights:survey_results", args=[survey.pk]))
+
+    assert response.status_code == 200
+    assert response.context["summary"].n == 1
+    assert "Ours" not in response.content.decode()
+    assert 'id="comments-heading"' not in response.content.decode()
