@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from customers.selectors import visible_account_ids
 
 from ..exports import Table, export_response, requested_format
+from ..forms import WaveChoiceField
 from ..forms_analysis import DriverFilterForm, TrendFilterForm
 from ..metrics import METRICS
 from ..selectors.drivers import key_driver_report
@@ -129,8 +130,11 @@ def drivers_page(request: HttpRequest) -> HttpResponse:
 
 
 class WaveForm(forms.Form):
-    wave = forms.ModelChoiceField(
-        label=gettext_lazy("Relationship wave"), queryset=relationship_waves(), required=False
+    wave = WaveChoiceField(
+        label=gettext_lazy("Relationship wave"),
+        queryset=relationship_waves(),
+        required=False,
+        empty_label=None,
     )
 
 
@@ -176,9 +180,11 @@ def loyalty_table(outcomes) -> Table:
 
 @staff_member_required
 def loyalty_page(request: HttpRequest) -> HttpResponse:
-    form = WaveForm(request.GET or None)
+    default = default_loyalty_wave()
+    # Unbound, the menu shows the wave the page defaults to.
+    form = WaveForm(request.GET or None, initial={"wave": default})
     wave = form.cleaned_data.get("wave") if form.is_valid() else None
-    wave = wave or default_loyalty_wave()
+    wave = wave or default
     outcomes = None
     if wave is not None:
         outcomes = loyalty_outcomes(wave=wave, account_ids=visible_account_ids(request.user))

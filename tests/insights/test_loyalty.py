@@ -9,11 +9,12 @@ Cedar 2 M, NPS 100: growth; Dune 1 M, one answer: too few, lost before the wave.
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 
 from customers.constants import AccountStatus
 from customers.models import Account
 from insights.selectors.loyalty import loyalty_outcomes, revenue_at_risk_trend
-from tests.factories import AccountFactory, AccountRevenueFactory
+from tests.factories import AccountFactory, AccountRevenueFactory, UserFactory
 from tests.insights.builders import Programme
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +148,18 @@ def test_a_status_change_is_stamped_when_it_happens_and_not_otherwise():
     account.save(update_fields=["status"])
 
     assert Account.objects.get(pk=account.pk).status_changed_at is not None
+
+
+def test_the_loyalty_page_shows_the_wave_before_the_latest_and_names_it_in_its_menu(client, story):
+    first, second = story
+    client.force_login(UserFactory(superuser=True))
+
+    page = client.get(reverse("insights:loyalty"))
+    chosen = client.get(reverse("insights:loyalty"), {"wave": second.pk})
+
+    assert page.context["wave"] == first  # the latest wave a later one follows
+    html = page.content.decode()
+    assert f'<option value="{first.pk}" selected>' in html
+    assert '<option value="">' not in html
+    assert chosen.context["wave"] == second
+    assert page.context["outcomes"].total.accounts == 4
