@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0003_move_view_all_accounts_grants'),
+        ('customers', '0004_touchpoint_specialist'),
     ]
 
     operations = [
