@@ -4,7 +4,7 @@
   rate, the customer matrix of the latest wave with the accounts that changed quadrant since
   the wave before, the corridor's weakest step, and revenue at risk per wave;
 - general manager: the accounts of its vertical markets with their place and score, its
-  touch points' latest figures (open cases join when the cases app lands);
+  touch points' latest figures and the open cases;
 - account team: its accounts, each with scores, quadrant, the change of NPS since the
   quarter before and its latest comments.
 
@@ -24,6 +24,7 @@ from surveys.constants import QuestionType
 from surveys.models import Answer, Wave
 
 from .. import metrics
+from ..cases.selectors import queue_counts
 from .aggregates import NPS_COUNTS, ResultFilter, answers_in, metric_aggregates, nps_from_aggregates
 from .corridor import CorridorStep, corridor, corridor_scope_for
 from .headlines import SurveyHeadline, survey_headlines
@@ -59,6 +60,27 @@ def _programme_waves(latest: Wave) -> list[Wave]:
 
 
 @dataclass(frozen=True)
+class OpenCases:
+    """Open cases of the user's accounts (`Case.objects.visible_to`) and those routed or
+    escalated to the user, each with how many are overdue: one query."""
+
+    all: int
+    all_overdue: int
+    mine: int
+    mine_overdue: int
+
+
+def open_cases(*, user) -> OpenCases:
+    counts = queue_counts(user=user)
+    return OpenCases(
+        all=counts["all"],
+        all_overdue=counts["all_overdue"],
+        mine=counts["mine"],
+        mine_overdue=counts["mine_overdue"],
+    )
+
+
+@dataclass(frozen=True)
 class ExecutiveDashboard:
     today: date
     trends: dict[str, Trend]
@@ -73,7 +95,7 @@ class ExecutiveDashboard:
     weakest_step: CorridorStep | None
     corridor_period: str
     revenue: list[RevenueByQuadrant]
-    open_cases: object | None = None  # the cases app's figures, once it lands
+    open_cases: OpenCases
 
     @property
     def revenue_now(self) -> RevenueByQuadrant | None:
@@ -129,6 +151,7 @@ def executive_dashboard(*, user, today: date | None = None) -> ExecutiveDashboar
         weakest_step=step,
         corridor_period=step.cell.period.isoformat() if step else "",
         revenue=revenue,
+        open_cases=open_cases(user=user),
     )
 
 
@@ -214,7 +237,7 @@ class ManagerDashboard:
     markets: list[tuple[str, list[AccountLine]]]  # (vertical market name, its accounts)
     touch_points: list  # selectors.corridor.CorridorLine of the latest months
     weakest_step: CorridorStep | None
-    open_cases: object | None = None  # the cases app's figures, once it lands
+    open_cases: OpenCases
 
 
 def general_manager_dashboard(*, user, today: date | None = None) -> ManagerDashboard:
@@ -229,4 +252,5 @@ def general_manager_dashboard(*, user, today: date | None = None) -> ManagerDash
         markets=sorted(markets.items()),
         touch_points=[line for line in recent.lines if line.is_total],
         weakest_step=recent.weakest_step,
+        open_cases=open_cases(user=user),
     )

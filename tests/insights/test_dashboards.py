@@ -11,7 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cem_project.roles import ACCOUNT_TEAM_MEMBER, EXECUTIVE
+from cem_project.roles import ACCOUNT_TEAM_MEMBER, EXECUTIVE, GENERAL_MANAGER
+from insights.cases.constants import CaseState, RootCause
+from insights.cases.models import Case
 from insights.metrics import headline_metric, measured_metrics
 from insights.selectors.aggregates import ResultFilter
 from insights.selectors.headlines import survey_headlines
@@ -22,11 +24,13 @@ from tests.factories import (
     AccountRevenueFactory,
     AnswerFactory,
     QuestionFactory,
+    ResponseFactory,
     SurveyFactory,
     TouchPointFactory,
     UserFactory,
 )
 from tests.insights.builders import Programme, scored_responses
+from tests.insights.cases.factories import AlertRuleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +245,47 @@ def test_analysis_pages_asked_for_another_teams_account_are_a_404(client, world,
 
     assert mine.status_code == 200
     assert theirs.status_code == export.status_code == 404
+
+
+def _case(account, *, owner, opened, overdue=False, closed=False):
+    """A case opened at `opened` to acknowledge within 4 hours; overdue: opened 9 hours
+    earlier."""
+    sla = timedelta(hours=4)
+    opened = opened - timedelta(hours=9) if overdue else opened
+    return Case.objects.create(
+        rule=AlertRuleFactory(sla_hours=4),
+        response=ResponseFactory(contact__account=account),
+        account=account,
+        owner=owner,
+        opened_at=opened,
+        due_at=opened + sla,
+        state=CaseState.CLOSED if closed else CaseState.NEW,
+        root_cause=RootCause.DELAY if closed else "",
+        customer_contacted=True if closed else None,
+        closed_at=opened if closed else None,
+        resolved_at=opened if closed else None,
+    )
+
+
+def test_the_executive_and_manager_dashboards_count_the_open_cases_in_scope(client, world):
+    now = timezone.now()
+    gm = UserFactory(username="gm", roles=[GENERAL_MANAGER])
+    world["mine"].general_manager = gm
+    world["mine"].save()
+    other = UserFactory(username="specialist")
+    _case(world["mine"], owner=gm, opened=now)
+    _case(world["mine"], owner=gm, opened=now, overdue=True)
+    _case(world["mine"], owner=other, opened=now)
+    _case(world["mine"], owner=gm, opened=now, closed=True)  # closed: not counted
+    _case(world["theirs"], owner=other, opened=now, overdue=True)  # another GM's account
+
+    client.force_login(UserFactory(username="exec", roles=[EXECUTIVE]))
+    everything = client.get(reverse("insights:index")).context["board"].open_cases
+    client.force_login(gm)
+    manager = client.get(reverse("insights:gm"))
+
+    assert (everything.all, everything.all_overdue) == (4, 2)
+    cases = manager.context["board"].open_cases
+    assert (cases.all, cases.all_overdue, cases.mine, cases.mine_overdue) == (3, 1, 2, 1)
+    html = manager.content.decode()
+    assert 'data-open="3" data-overdue="1"' in html and reverse("cases:queue") in html
