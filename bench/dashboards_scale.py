@@ -93,7 +93,8 @@ RAW_RESPONSE_RATES = """
 WAVE_MATRIX = RAW_MATRIX.replace(
     "WHERE question_type = 'nps' AND submitted_at >= %(since)s AND submitted_at < %(until)s",
     "WHERE question_type = 'nps' AND response_id IN "
-    "(SELECT id FROM surveys_response WHERE distribution_id = %(send)s)",
+    "(SELECT id FROM surveys_response WHERE distribution_id = %(send)s) "
+    "AND survey_id = (SELECT survey_id FROM surveys_distribution WHERE id = %(send)s)",
 )
 
 
