@@ -124,6 +124,8 @@ LANGUAGES = [
     ("fa", _("Persian")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our amendments to Django's number formats (cem_project/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["cem_project.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
