@@ -357,7 +357,8 @@ def cases() -> list[dict]:
     wave_matrix = RAW_MATRIX.replace(
         "WHERE question_type = 'nps' AND submitted_at >= %(since)s AND submitted_at < %(until)s",
         "WHERE question_type IN ('cx_needs', 'cx_ease', 'cx_emotion') AND response_id IN "
-        "(SELECT id FROM surveys_response WHERE distribution_id = %(send)s)",
+        "(SELECT id FROM surveys_response WHERE distribution_id = %(send)s) "
+        "AND survey_id = (SELECT survey_id FROM surveys_distribution WHERE id = %(send)s)",
     )
     return [
         {

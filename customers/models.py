@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .constants import AccountStatus, AuditAction, BusinessFunction, Channel, Language
@@ -66,6 +67,13 @@ class Account(models.Model):
         choices=AccountStatus.choices,
         default=AccountStatus.ACTIVE,
     )
+    status_changed_at = models.DateTimeField(
+        _("status changed at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When the status last changed, e.g. when the account was lost."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = AccountQuerySet.as_manager()
@@ -83,6 +91,28 @@ class Account(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        # Every write path (services, admin, imports) stamps the change of status here, so
+        # loyalty reports know when an account was lost.
+        loaded = getattr(self, "_loaded_status", None)
+        changed = self._state.adding and self.status != AccountStatus.ACTIVE
+        changed = changed or (
+            not self._state.adding and loaded is not None and loaded != self.status
+        )
+        update_fields = kwargs.get("update_fields")
+        if changed and (update_fields is None or "status" in update_fields):
+            self.status_changed_at = timezone.now()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "status_changed_at"}
+        super().save(*args, **kwargs)
+        self._loaded_status = self.status
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        account = super().from_db(db, field_names, values)
+        account._loaded_status = account.__dict__.get("status")
+        return account
 
 
 class AccountRevenue(models.Model):

@@ -14,7 +14,25 @@ from .selectors.matrix import MatrixScope, matrix_scope_for, relationship_waves,
 security_log = logging.getLogger("cem.security")
 
 
-class ResultFilterForm(forms.Form):
+class AccountRefusalMixin:
+    """For a filter form with an `account` field of the user's visible accounts (and `user`)."""
+
+    def account_refused(self) -> bool:
+        """Whether the page was asked for an account the user may not see (or none at all):
+        the page is then a 404, never figures under another account's name. Logged when the
+        account exists (ASVS 16.3.2)."""
+        value = str(self.data.get("account") or "")
+        if not value or "account" not in self.errors:
+            return False
+        well_formed = value.isascii() and value.isdigit() and len(value) < 19
+        if well_formed and Account.objects.filter(pk=int(value)).exists():
+            security_log.warning(
+                "Out-of-scope results of account %s requested by user %s", value, self.user.pk
+            )
+        return True
+
+
+class ResultFilterForm(AccountRefusalMixin, forms.Form):
     """Filters of the results pages (GET); the account list is the user's visible accounts."""
 
     account = forms.ModelChoiceField(
@@ -39,20 +57,6 @@ class ResultFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["account"].queryset = Account.objects.visible_to(user).order_by("name")
-
-    def account_refused(self) -> bool:
-        """Whether the page was asked for an account the user may not see (or none at all):
-        the page is then a 404, never figures under another account's name. Logged when the
-        account exists (ASVS 16.3.2)."""
-        value = str(self.data.get("account") or "")
-        if not value or "account" not in self.errors:
-            return False
-        well_formed = value.isascii() and value.isdigit() and len(value) < 19
-        if well_formed and Account.objects.filter(pk=int(value)).exists():
-            security_log.warning(
-                "Out-of-scope results of account %s requested by user %s", value, self.user.pk
-            )
-        return True
 
     def clean(self):
         cleaned = super().clean()

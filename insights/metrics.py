@@ -169,3 +169,83 @@ def quadrant(*, billed: float | None, satisfaction: float | None, n: int, rule: 
     if high_billing(billed, rule):
         return Quadrant.MODEL if satisfied else Quadrant.AT_RISK
     return Quadrant.GROWTH if satisfied else Quadrant.DANGLING
+
+
+# ------------------------------------------------------------------ headline metric, bands
+
+# The metric each scale question type feeds; a RATING question counts as CSAT on 1-5 only.
+QUESTION_METRIC = {
+    "nps": "nps",
+    "effort": "ces",
+    "rating": "csat",
+    "cx_needs": "cx_index",
+    "cx_ease": "cx_index",
+    "cx_emotion": "cx_index",
+}
+
+
+def headline_metric(question_types) -> str | None:
+    """A survey's headline metric: the metric of its first scale question (the question the
+    survey is built around), so an effort survey reads CES, not a blank NPS. None without
+    a scale question. `question_types` in the survey's order (page, position)."""
+    for question_type in question_types:
+        if question_type in QUESTION_METRIC:
+            return QUESTION_METRIC[question_type]
+    return None
+
+
+def measured_metrics(question_types) -> list[str]:
+    """The metrics a survey measures, in METRICS order (for its metric cards)."""
+    measured = {QUESTION_METRIC[t] for t in question_types if t in QUESTION_METRIC}
+    return [key for key in METRICS if key in measured]
+
+
+# Bands of one answer, low / middle / high, per metric: NPS detractors, passives and
+# promoters; CSAT 1-2 / 3 / 4-5; CES 1-3 / 4-5 / 6-7 (the low bands are the corridor's).
+ANSWER_BANDS: dict[str, dict[str, tuple[int, int]]] = {
+    "nps": {"low": (0, DETRACTOR_MAX), "middle": (DETRACTOR_MAX + 1, PROMOTER_MIN - 1),
+            "high": (PROMOTER_MIN, 10)},
+    "csat": {"low": (1, LOW_CSAT_MAX), "middle": (LOW_CSAT_MAX + 1, CSAT_SATISFIED_MIN - 1),
+             "high": (CSAT_SATISFIED_MIN, 5)},
+    "ces": {"low": (1, LOW_CES_MAX), "middle": (LOW_CES_MAX + 1, 5), "high": (6, 7)},
+    "cx_index": {"low": (1, 2), "middle": (3, 3), "high": (4, 5)},
+}  # fmt: skip
+BAND_LABELS = {"low": _("Low"), "middle": _("Middle"), "high": _("High")}
+
+
+def answer_band(metric: str, score: int | None) -> str | None:
+    """ "low", "middle" or "high" for one answer's score on `metric`'s scale."""
+    if score is None or metric not in ANSWER_BANDS:
+        return None
+    for band, (low, high) in ANSWER_BANDS[metric].items():
+        if low <= score <= high:
+            return band
+    return None
+
+
+# Bands of an account's relationship score for loyalty outcomes: NPS below 0 (more
+# detractors than promoters), 0 to 49, 50 and above; other metrics by their matrix threshold.
+ACCOUNT_NPS_BANDS = (("low", -100.0), ("middle", 0.0), ("high", 50.0))
+ACCOUNT_BAND_LABELS = {
+    "low": _("NPS below 0"),
+    "middle": _("NPS 0 to 49"),
+    "high": _("NPS 50 and above"),
+}
+
+
+def account_band(nps_score: float | None) -> str | None:
+    """The loyalty band of an account's NPS; None without one."""
+    if nps_score is None:
+        return None
+    band = None
+    for key, floor in ACCOUNT_NPS_BANDS:
+        if nps_score >= floor:
+            band = key
+    return band
+
+
+def change_share(before: float, after: float) -> float | None:
+    """after against before in percent (billed revenue growth); None when before is 0."""
+    if not before:
+        return None
+    return _round(100.0 * (after - before) / before)

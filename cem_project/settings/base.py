@@ -180,6 +180,8 @@ LANGUAGES = [
     ("fa", _("Persian")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our amendments to Django's number formats (cem_project/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["cem_project.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
@@ -358,6 +360,8 @@ CEM_CORRIDOR_ATTRIBUTES = env.list(
 # submitted longer ago is emptied; contacts without any activity for longer are erased.
 CEM_RETENTION_FREE_TEXT_DAYS = env.int("CEM_RETENTION_FREE_TEXT_DAYS", default=0)
 CEM_RETENTION_CONTACT_DAYS = env.int("CEM_RETENTION_CONTACT_DAYS", default=0)
+# XLSX downloads of the insights tables stop after this many rows (CSV streams every row).
+CEM_EXPORT_XLSX_MAX_ROWS = env.int("CEM_EXPORT_XLSX_MAX_ROWS", default=100_000)
 
 # ------------------------------------------------------------------ forms, API
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -286,10 +286,12 @@ def stacked_bar_chart(
     format_value: Callable[[float], str] = compact_number,
     rtl: bool = False,
     chart_id: str | None = None,
+    size: tuple[float, float] = WIDE,
 ) -> SafeString:
     """Series stacked per category with the total on top (e.g. revenue per quadrant and period).
 
-    For quadrants pass `color=palette.QUADRANT_COLORS[key]` on each series.
+    For quadrants pass `color=palette.QUADRANT_COLORS[key]` on each series. `size` (inches) is
+    smaller for a narrow column, so that its text is not shrunk with it.
     """
     _check_series(categories, series)
     if any((v or 0) < 0 for s in series for v in s.values):
@@ -330,7 +332,7 @@ def stacked_bar_chart(
         legend(canvas, ax, handles, [s.name for s in series])
         ordinal_axes(canvas, ax)
 
-    return render(draw, size=WIDE, title=title, description=description, rtl=rtl, chart_id=chart_id)
+    return render(draw, size=size, title=title, description=description, rtl=rtl, chart_id=chart_id)
 
 
 def _check_series(categories: Sequence[str], series: Sequence[Series]) -> None:

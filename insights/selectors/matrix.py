@@ -13,12 +13,13 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db.models import Subquery
 from django.utils import timezone
 
 from customers.constants import AccountStatus
 from customers.models import Account
 from customers.selectors import latest_revenue, visible_account_ids
-from surveys.models import Answer, Wave
+from surveys.models import Answer, Distribution, Wave
 
 from .. import metrics
 from .aggregates import (
@@ -115,8 +116,12 @@ class CustomerMatrix:
 
 def _scoped_answers(scope: MatrixScope, metric: str):
     if scope.wave is not None:
+        # The send's survey too, which its responses all answer: the survey's covering index
+        # reads that survey's answers only, not every answer of that type.
+        send = Distribution.objects.filter(pk=scope.wave.distribution_id)
         answers = Answer.objects.submitted().filter(
-            response__distribution_id=scope.wave.distribution_id
+            survey_id=Subquery(send.values("survey_id")[:1]),
+            response__distribution_id=scope.wave.distribution_id,
         )
         if scope.account_ids is not None:
             answers = answers.filter(account_id__in=scope.account_ids)

@@ -8,8 +8,11 @@ from django.shortcuts import render
 
 from customers.models import Account
 
-from ..metrics import METRICS
+from ..metrics import METRICS, answer_band
+from ..selectors.account_history import account_history, score_metric
 from ..selectors.accounts import account_overview
+from ..selectors.drilldown import user_reads_responses
+from .charting import trend_chart
 
 security_log = logging.getLogger("cem.security")
 
@@ -33,7 +36,19 @@ def visible_account_or_404(user, pk: int) -> Account:
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = visible_account_or_404(request.user, pk)
     overview = account_overview(account=account)
+    reads_responses = user_reads_responses(request.user)
+    history = account_history(account=account, comments=reads_responses)
+    shown = next(
+        (t for t in history.trends.values() if t.latest is not None), history.trends["nps"]
+    )
     context = {
+        "history": history,
+        "history_trend": shown,
+        "history_chart": trend_chart(shown, chart_id="account-trend"),
+        "scored_comments": [
+            (c, answer_band(score_metric(c.score_type), c.score)) for c in history.comments
+        ],
+        "reads_responses": reads_responses,
         "account": account,
         "overview": overview,
         "team": account.account_team.order_by("username"),

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from customers.selectors import visible_account_ids
 from surveys.models import RelationshipProgramme
 
+from ..metrics import measured_metrics
 from ..selectors.waves import programme_wave_comparison
+from .charting import wave_charts
 
 PERCENT_FIGURES = ("response_rate", "csat", "coverage_accounts", "coverage_billed")
 
@@ -24,10 +26,19 @@ def programme_waves(request: HttpRequest, pk: int) -> HttpResponse:
         ("markets", _("Per vertical market"), comparison.vertical_markets),
         ("accounts", _("Per account"), comparison.accounts),
     ]
+    types = programme.survey.questions.values_list("type", flat=True)
+    measured = set(measured_metrics(types))
+    # A metric the survey does not ask about gets no column: it could only read "—" (the
+    # relationship template asked no CSAT question before; now it does).
+    hidden = {name for name in ("nps", "cx_index", "csat") if name not in measured}
     context = {
         "programme": programme,
         "comparison": comparison,
         "sections": sections,
         "percent_figures": PERCENT_FIGURES,
+        "hidden": hidden,
+        "charts": wave_charts(
+            comparison, [m for m in ("nps", "cx_index", "csat") if m in measured]
+        ),
     }
     return render(request, "insights/programme_waves.html", context)

@@ -310,6 +310,12 @@ class Generator:
             if qtype == QuestionType.NPS:
                 answer.number = clamp(rng.gauss(3.5 + 7 * mood, 1.5), 0, 10)
                 tone = "pos" if answer.number >= 9 else "neg" if answer.number <= 6 else "mid"
+            elif qtype == QuestionType.RATING and response.touch_point_id is None:
+                # CSAT outside a touch point (the relationship survey's, the pulse's) draws from
+                # a stream of its own, so that adding it to the relationship template left the
+                # other seeded values, and so the demo's story, as they were.
+                own = random.Random(f"csat:{response.contact_id}:{response.submitted_at}")
+                answer.number = clamp(own.gauss(1.3 + 3.7 * mood, 0.7), 1, 5)
             elif qtype == QuestionType.RATING:
                 answer.number = clamp(rng.gauss(1.3 + 3.7 * mood, 0.7), 1, 5)
             elif qtype == QuestionType.EFFORT:

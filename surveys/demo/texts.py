@@ -38,6 +38,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "Did our products and services meet your needs?": "我们的产品和服务是否满足了您的需求？",
         "How easy was it to deal with us?": "与我们打交道有多容易？",
         "How did dealing with us make you feel?": "与我们打交道给您带来了怎样的感受？",
+        "Overall, how satisfied are you with us?": "总体而言，您对我们的满意程度如何？",
         "Which areas should we improve first?": "我们应该首先改进哪些方面？",
         "How easy was it to deal with us today?": "今天与我们打交道有多容易？",
         "Was your issue resolved?": "您的问题解决了吗？",
@@ -95,6 +96,9 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "How did dealing with us make you feel?": (
             "Jakie odczucia wywołała u Państwa współpraca z nami?"
         ),
+        "Overall, how satisfied are you with us?": (
+            "Jak bardzo są Państwo ogólnie zadowoleni ze współpracy z nami?"
+        ),
         "Which areas should we improve first?": (
             "Które obszary powinniśmy poprawić w pierwszej kolejności?"
         ),
@@ -148,6 +152,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         ),
         "How easy was it to deal with us?": "کار کردن با ما چقدر آسان بود؟",
         "How did dealing with us make you feel?": "تعامل با ما چه احساسی در شما ایجاد کرد؟",
+        "Overall, how satisfied are you with us?": "در مجموع چقدر از ما راضی هستید؟",
         "Which areas should we improve first?": "کدام بخش‌ها را باید زودتر بهبود دهیم؟",
         "How easy was it to deal with us today?": "امروز کار کردن با ما چقدر آسان بود؟",
         "Was your issue resolved?": "آیا مشکل شما حل شد؟",

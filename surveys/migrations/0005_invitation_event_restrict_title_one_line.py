@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0005_contact_erasure_audit_log'),
+        ('customers', '0006_contact_erasure_audit_log'),
         ('surveys', '0004_answer_metric_indexes'),
     ]
 

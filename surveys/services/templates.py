@@ -118,6 +118,13 @@ SURVEY_TEMPLATES: dict[str, SurveyTemplate] = {
                     driver=Driver.BRAND,
                     labels=SCALE_LABELS["emotion"],
                 ),
+                # CSAT beside the CX index, so that the wave comparison's CSAT is measured.
+                QuestionSpec(
+                    QuestionType.RATING,
+                    "Overall, how satisfied are you with us?",
+                    driver=Driver.RELATIONSHIP,
+                    labels=SCALE_LABELS["satisfied"],
+                ),
                 QuestionSpec(
                     QuestionType.MULTIPLE_CHOICE,
                     pgettext_lazy("survey template", "Which areas should we improve first?"),

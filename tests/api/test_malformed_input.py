@@ -73,7 +73,8 @@ def test_results_page_survives_malformed_filters(staff_client, query):
 
     url = reverse("insights:survey_results", args=[survey.pk])
     assert staff_client.get(f"{url}?{query}").status_code == 200
-    assert staff_client.get(f"{reverse('insights:index')}?{query}").status_code == 200
+    for name in ("index", "surveys", "trends", "drivers", "loyalty", "gm", "team"):
+        assert staff_client.get(f"{reverse(f'insights:{name}')}?{query}").status_code == 200
 
 
 @pytest.mark.parametrize("account", [str(BIG), "abc", "0"])
@@ -82,7 +83,9 @@ def test_results_pages_for_a_malformed_account_are_404(staff_client, account):
 
     url = reverse("insights:survey_results", args=[survey.pk])
     assert staff_client.get(url, {"account": account}).status_code == 404
-    assert staff_client.get(reverse("insights:index"), {"account": account}).status_code == 404
+    for name in ("surveys", "trends"):
+        response = staff_client.get(reverse(f"insights:{name}"), {"account": account})
+        assert response.status_code == 404, name
 
 
 def test_a_nul_in_the_vertical_market_code_is_400_naming_the_field(admin_api):

@@ -51,7 +51,7 @@ def test_the_results_and_dashboard_pages_find_every_asset_they_ask_for(
     open_and_settle(page, reverse("insights:index"))
     assert_icon_is_served(page)
     open_and_settle(page, reverse("insights:survey_results", args=[survey.pk]))
-    expect(page.locator("canvas").first).to_be_visible()
+    expect(page.locator("svg.cem-chart").first).to_be_visible()
     assert_icon_is_served(page)
 
     assert traffic.problems == []

@@ -39,7 +39,7 @@ def test_the_persian_results_page_shows_a_negative_nps_with_its_sign_on_the_left
     page.screenshot(path=screenshots_dir / "results-fa-desktop.png", full_page=True)
 
     page.goto(reverse("insights:index"))
-    cell = page.locator("#scoreboard tbody td.text-end").last
+    cell = page.locator("#scoreboard tbody td[data-figure='headline']").last
     assert visual_text(cell, NEGATIVE_NPS) == NEGATIVE_NPS
 
 

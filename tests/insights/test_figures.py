@@ -4,7 +4,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from insights.templatetags.figures import change, figure
+from insights.templatetags.figures import change, figure, money
 
 
 def render(source: str, **context) -> str:
@@ -19,7 +19,8 @@ def render(source: str, **context) -> str:
         ("pl", -16.0, "-16,0"),
         ("en", 2800, "2,800"),
         ("pl", 2800, "2\xa0800"),
-        ("zh-hans", 2800, "2800"),  # Django's Chinese format groups no digits
+        ("zh-hans", 2800, "2,800"),  # cem_project/formats: commas every three digits
+        ("fa", 2800, "2,800"),  # Django's Persian format groups nothing; ours does
     ],
 )
 def test_figure_formats_the_number_for_the_language_inside_a_left_to_right_isolate(
@@ -47,3 +48,17 @@ def test_change_is_signed_both_ways():
 
 def test_figure_escapes_what_it_is_given():
     assert "<script>" not in render("{{ value|figure:unit }}", value=1, unit="<script>")
+
+
+@pytest.mark.parametrize(
+    ("language", "shown"),
+    [
+        ("en", "109,000,000"),
+        ("fa", "109,000,000"),
+        ("zh-hans", "109,000,000"),
+        ("pl", "109\xa0000\xa0000"),
+    ],
+)
+def test_money_groups_revenue_in_every_language(language, shown):
+    with translation.override(language):
+        assert shown in money(109_000_000)

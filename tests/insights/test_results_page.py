@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cem_project.roles import ACCOUNT_TEAM_MEMBER, EXECUTIVE
 from surveys.constants import InvitationStatus, QuestionType
 from tests.factories import (
     AccountFactory,
@@ -57,7 +58,9 @@ def results_url(survey, **params):
     return url, params
 
 
-def test_results_page_shows_metrics_response_rate_chart_and_escaped_comment(staff_client, survey):
+def test_results_page_shows_metrics_response_rate_svg_chart_and_escaped_comment(
+    staff_client, survey
+):
     respond(survey, 10, comment=XSS)
     respond(survey, 3, comment="Slow repair")
     InvitationFactory.create_batch(2, survey=survey)
@@ -73,8 +76,10 @@ def test_results_page_shows_metrics_response_rate_chart_and_escaped_comment(staf
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert XSS not in html
     assert "Slow repair" in html
-    assert 'id="chart-data"' in html
-    assert "js/results.js" in html
+    # Server-side SVG: the NPS bars coloured detractor (vermillion), passive, promoter (blue).
+    assert 'id="question-' in html and 'role="img"' in html
+    assert "#c4450c" in html.lower() and "#0072b2" in html.lower()
+    assert "js/results.js" not in html
     nps_chart = response.context["chart_data"][0]
     assert nps_chart["labels"] == [str(v) for v in range(11)]
     assert nps_chart["counts"][10] == 1 and nps_chart["counts"][3] == 1
@@ -150,7 +155,7 @@ def test_anonymous_users_are_redirected_from_the_index(client):
 
 
 def test_team_user_sees_only_their_accounts_results(client, survey):
-    user = UserFactory(username="team-user")
+    user = UserFactory(username="team-user", roles=[ACCOUNT_TEAM_MEMBER])
     mine, theirs = AccountFactory(), AccountFactory()
     mine.account_team.add(user)
     respond(survey, 10, comment="Ours", contact=ContactFactory(account=mine))
@@ -169,7 +174,7 @@ def test_team_user_sees_only_their_accounts_results(client, survey):
     assert forced.status_code == 404
 
 
-def test_index_lists_surveys_with_n_and_nps_in_one_query(
+def test_the_scoreboard_lists_surveys_with_n_and_their_headline_metric(
     client, survey, django_assert_max_num_queries
 ):
     user = UserFactory(username="index-user", superuser=True)
@@ -179,11 +184,55 @@ def test_index_lists_surveys_with_n_and_nps_in_one_query(
     SurveyFactory(title="Quiet survey")
     client.force_login(user)
 
-    with django_assert_max_num_queries(5):
-        response = client.get(reverse("insights:index"))
+    # Session, user and the filter's two menus, then surveys, answers, responses, invitations
+    # (and on PostgreSQL the rollup's state).
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("insights:surveys"))
 
-    scores = {s.survey.title: s for s in response.context["scores"]}
-    assert (scores["Repair follow-up"].n, scores["Repair follow-up"].nps) == (3, 33.3)
-    assert (scores["Quiet survey"].n, scores["Quiet survey"].nps) == (0, None)
+    scores = {s.survey.title: s for s in response.context["headlines"]}
+    repair = scores["Repair follow-up"]
+    assert (repair.n, repair.metric, repair.value) == (3, "nps", 33.3)
+    assert (scores["Quiet survey"].n, scores["Quiet survey"].value) == (0, None)
     html = response.content.decode()
     assert reverse("insights:survey_results", args=[survey.pk]) in html
+
+
+def test_metric_cards_show_only_the_metrics_the_survey_measures(staff_client, survey):
+    respond(survey, 9)
+
+    html = staff_client.get(reverse("insights:survey_results", args=[survey.pk])).content.decode()
+
+    assert 'id="metric-nps"' in html
+    assert 'id="metric-ces"' not in html and 'id="metric-cx-index"' not in html
+    assert 'id="metric-csat"' not in html
+
+
+def test_comments_carry_their_score_and_filter_by_score_band(staff_client, survey):
+    respond(survey, 10, comment="Loved it")
+    respond(survey, 7, comment="It was fine")
+    respond(survey, 2, comment="Too slow")
+    url = reverse("insights:survey_results", args=[survey.pk])
+
+    everything = staff_client.get(url)
+    low = staff_client.get(url, {"band": "low"})
+
+    scored = {c.text: (c.score, c.band) for c in everything.context["comments"]}
+    assert scored == {
+        "Loved it": (10, "high"),
+        "It was fine": (7, "middle"),
+        "Too slow": (2, "low"),
+    }
+    assert [c.text for c in low.context["comments"]] == ["Too slow"]
+    assert 'data-band="low"' in low.content.decode()
+
+
+def test_an_executive_sees_the_results_figures_but_no_single_comment(client, survey):
+    respond(survey, 10, comment="Ours")
+    client.force_login(UserFactory(username="exec", roles=[EXECUTIVE]))
+
+    response = client.get(reverse("insights:survey_results", args=[survey.pk]))
+
+    assert response.status_code == 200
+    assert response.context["summary"].n == 1
+    assert "Ours" not in response.content.decode()
+    assert 'id="comments-heading"' not in response.content.decode()

@@ -8,6 +8,7 @@ through the code under test. The demo is seeded once for the module; each test r
 savepoint inside it.
 """
 
+import csv
 import io
 import re
 
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from cem_project.roles import ANALYST, EXECUTIVE, ROLES_BY_KEY, groups_seeing_every_account
+from customers.constants import AccountStatus
 from customers.models import Account, Contact, TouchPointEvent, VerticalMarket
 from surveys.constants import ResponseStatus
 from surveys.demo import READY_ACCOUNTS
@@ -195,15 +197,79 @@ def test_api_metrics_answer_for_visible_accounts_only(seen):
 _OPTION = re.compile(r'<option value="(\d+)"')
 
 
-def test_insights_index_offers_and_counts_exactly_the_visible_accounts(seen):
-    response = seen.client.get(reverse("insights:index"))
+def test_the_scoreboard_offers_and_counts_exactly_the_visible_accounts(seen):
+    response = seen.client.get(reverse("insights:surveys"))
 
     assert response.status_code == 200
     select = response.content.decode().split('name="account"', 1)[1].split("</select>", 1)[0]
     assert {int(pk) for pk in _OPTION.findall(select)} == seen.accounts
-    for score in response.context["scores"]:
-        expected = _completed().filter(survey=score.survey, account_id__in=seen.accounts)
-        assert score.n == expected.count(), score.survey
+    for headline in response.context["headlines"]:
+        expected = _completed().filter(survey=headline.survey, account_id__in=seen.accounts)
+        assert headline.n == expected.count(), headline.survey
+
+
+def _active_ids(ids: set[int]) -> set[int]:
+    return _ids(Account.objects.filter(pk__in=ids, status=AccountStatus.ACTIVE))
+
+
+def test_the_dashboards_show_exactly_the_visible_accounts(seen):
+    executive = seen.client.get(reverse("insights:index"))
+    manager = seen.client.get(reverse("insights:gm"))
+    team = seen.client.get(reverse("insights:team"))
+
+    assert executive.status_code == manager.status_code == team.status_code == 200
+    board = executive.context["board"]
+    assert {a.id for a in board.matrix.accounts} <= seen.accounts
+    assert {move.after.id for move in board.changes} <= seen.accounts
+    for headline in board.headlines:
+        expected = _completed().filter(survey=headline.survey, account_id__in=seen.accounts)
+        assert headline.n == expected.count(), headline.survey
+    lines = {line.placement.id for line in team.context["lines"]}
+    assert _active_ids(seen.accounts) <= lines <= seen.accounts
+    markets = manager.context["board"].markets
+    assert {line.placement.id for _market, group in markets for line in group} == lines
+    # The team's table as CSV: the same accounts, by name.
+    export = seen.client.get(reverse("insights:team"), {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
+    names = set(Account.objects.filter(pk__in=lines).values_list("name", flat=True))
+    assert {row[0] for row in rows[1:]} == names
+
+
+def test_the_drill_down_lists_exactly_the_visible_responses_or_is_refused(seen):
+    analyst = seen.client.get(reverse("insights:analyst"))
+    hidden = _completed().exclude(account_id__in=seen.accounts).order_by("pk").first()
+    mine = _completed().filter(account_id__in=seen.accounts).order_by("pk").first()
+
+    if not seen.may("surveys.view_response"):  # the executives: aggregates only
+        assert analyst.status_code == 403
+        target = mine or hidden
+        assert seen.client.get(reverse("insights:response", args=[target.pk])).status_code == 403
+        return
+    assert analyst.status_code == 200
+    expected = (
+        _completed()
+        if _sees_every_account(seen.user)
+        else _completed().filter(account_id__in=seen.accounts)
+    )
+    assert analyst.context["responses"].paginator.count == expected.count()
+    if mine is not None:
+        assert seen.client.get(reverse("insights:response", args=[mine.pk])).status_code == 200
+    if hidden is not None and not _sees_every_account(seen.user):
+        assert seen.client.get(reverse("insights:response", args=[hidden.pk])).status_code == 404
+
+
+def test_account_pages_trends_and_their_api_answer_for_visible_accounts_only(seen):
+    hidden = sorted(seen.hidden)
+    for account_id in sorted(seen.accounts)[:3] + hidden[:2]:
+        page = seen.client.get(reverse("insights:account", args=[account_id]))
+        trends = seen.client.get(reverse("insights:trends"), {"account": account_id})
+        api = seen.client.get("/api/v1/trends/", {"account": account_id})
+        if account_id in seen.accounts:
+            assert (page.status_code, trends.status_code, api.status_code) == (200, 200, 200)
+            answers = _completed().filter(account_id=account_id)
+            assert sum(p["n"] for p in api.json()["points"]) <= answers.count()
+        else:  # exactly like an account that does not exist
+            assert (page.status_code, trends.status_code, api.status_code) == (404, 404, 400)
 
 
 def test_results_for_an_account_show_it_or_are_a_404(seen):
@@ -219,7 +285,7 @@ def test_results_for_an_account_show_it_or_are_a_404(seen):
             assert response.context["summary"].n == expected
         else:
             assert response.status_code == 404
-    other = seen.client.get(reverse("insights:index"), {"account": hidden[0]} if hidden else {})
+    other = seen.client.get(reverse("insights:surveys"), {"account": hidden[0]} if hidden else {})
     assert other.status_code == (404 if hidden else 200)
 
 

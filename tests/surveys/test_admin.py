@@ -231,7 +231,7 @@ def test_the_template_view_creates_a_draft_survey_with_questions(staff_client):
     assert response.status_code == 302
     assert response.url == reverse("admin:surveys_survey_change", args=[survey.pk])
     assert survey.status == SurveyStatus.DRAFT
-    assert survey.questions.count() == 6
+    assert survey.questions.count() == 7  # NPS, the three CX items, CSAT, a choice, why
 
 
 def test_the_template_view_reports_a_transaction_survey_without_touch_point(staff_client):

@@ -5,8 +5,15 @@ from django.db.models.functions import TruncMonth
 
 from customers.demo import EXTERNAL_ID_PREFIX
 from customers.models import Account, Contact, VerticalMarket
-from surveys.constants import InvitationStatus, SurveyKind, SurveyStatus
+from surveys.constants import (
+    InvitationStatus,
+    QuestionType,
+    ResponseStatus,
+    SurveyKind,
+    SurveyStatus,
+)
 from surveys.demo import DEMO_SLUGS
+from surveys.demo.surveys import SLUG_RELATIONSHIP
 from surveys.models import Answer, Invitation, Response, Survey, SurveyTranslation
 
 pytestmark = pytest.mark.django_db
@@ -67,6 +74,13 @@ def test_seed_demo_builds_the_hitouch_company_and_is_idempotent(capsys):
         submitted_at=F("response__submitted_at"),
     ).exists()
     assert answers.exclude(text="").exists()
+    # The relationship survey asks CSAT beside the CX index: every completed response rates
+    # 1-5, so its waves' CSAT is measured.
+    relationship = surveys.get(slug=SLUG_RELATIONSHIP)
+    csat = answers.filter(survey=relationship, question_type=QuestionType.RATING)
+    completed = responses.filter(survey=relationship, status=ResponseStatus.COMPLETED)
+    assert csat.count() == completed.count() > 0
+    assert {1, 5} <= set(csat.values_list("number", flat=True)) <= {1, 2, 3, 4, 5}
 
     before = _demo_counts()
     call_command("seed_demo", "--force")

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('customers', '0004_touchpoint_specialist'),
+        ('customers', '0005_account_status_changed_at'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
