@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "surveys",
     "insights",
     "insights.cases",
+    "insights.plans",
 ]
 
 MIDDLEWARE = [

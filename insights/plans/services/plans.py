@@ -1,0 +1,461 @@
+"""Writing action plans: create one pre-filled with the account's evidence, edit its findings,
+actions and verbatims (each edit of a published plan starts its next version), publish.
+
+Every write is one transaction that locks the plan row and logs who changed what
+(`services.history`); mails and tasks go out after commit.
+"""
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from customers.models import Account, Contact
+from surveys.models import Answer, Wave
+
+from ..constants import ActionStatus, ChangeKind, PlanStatus
+from ..models import Action, ActionPlan, Finding, PlanVerbatim, PlanVersion
+from ..selectors.documents import plan_content
+from ..selectors.evidence import evidence_scope, plan_evidence
+from ..selectors.plans import plan_for_document
+from .history import field_changes, plan_change_begin, plan_change_log
+
+FINDING_FIELDS = ("title", "text", "touch_point", "theme", "position")
+ACTION_FIELDS = (
+    "title",
+    "description",
+    "owner_side",
+    "owner_user",
+    "owner_name",
+    "due_date",
+    "status",
+    "touch_point",
+    "theme",
+    "target",
+    "internal_note",
+    "position",
+)
+PLAN_FIELDS = ("title", "language", "internal_notes")
+SUGGESTED_TOUCH_POINTS = 2
+
+
+def matrix_metric() -> str:
+    return getattr(settings, "CEM_PLAN_MATRIX_METRIC", "nps")
+
+
+def _default_title(account: Account, wave: Wave | None, start: date, end: date) -> str:
+    if wave is not None:
+        return _("%(account)s: action plan after %(wave)s") % {
+            "account": account.name,
+            "wave": wave.name,
+        }
+    return _("%(account)s: action plan %(start)s – %(end)s") % {
+        "account": account.name,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+    }
+
+
+def _signed(value: float) -> str:
+    return f"+{value:g}" if value > 0 else f"{value:g}"
+
+
+def suggested_findings(evidence: dict) -> list[dict]:
+    """Draft findings from the evidence, in the active language, for the team to keep, edit
+    or delete: the relationship score against the previous wave and the market, a move in
+    the customer matrix, the weakest touch points."""
+    from ... import metrics
+
+    found = []
+    scores = evidence.get("scores") or {}
+    mine, previous, vertical = scores.get("account"), scores.get("previous"), scores.get("vertical")
+    if mine and mine.get("nps") is not None:
+        parts = []
+        if previous and previous.get("nps") is not None:
+            parts.append(
+                _("%(change)s points against the previous wave (%(previous)s).")
+                % {
+                    "change": _signed(round(mine["nps"] - previous["nps"], 1)),
+                    "previous": previous["nps"],
+                }
+            )
+        if vertical and vertical.get("nps") is not None:
+            parts.append(
+                _("The %(market)s average is %(average)s.")
+                % {"market": evidence["scope"]["vertical_market"], "average": vertical["nps"]}
+            )
+        parts.append(_("%(n)s answers.") % {"n": mine["nps_n"]})
+        found.append(
+            {
+                "title": _("Relationship NPS %(nps)s") % {"nps": mine["nps"]},
+                "text": " ".join(parts),
+                "theme": "relationship",
+            }
+        )
+    matrix = evidence.get("matrix") or {}
+    if matrix.get("moved"):
+        found.append(
+            {
+                "title": _("Moved from %(before)s to %(after)s in the customer matrix")
+                % {
+                    "before": metrics.PLACEMENT_LABELS[matrix["previous"]["quadrant"]],
+                    "after": metrics.PLACEMENT_LABELS[matrix["current"]["quadrant"]],
+                },
+                "text": "",
+                "theme": "relationship",
+            }
+        )
+    for point in (evidence.get("touch_points") or [])[:SUGGESTED_TOUCH_POINTS]:
+        if not point.get("low_share"):
+            continue
+        found.append(
+            {
+                "title": _("%(touch_point)s: %(share)s%% low scores")
+                % {"touch_point": point["name"], "share": point["low_share"]},
+                "text": _("%(low)s of %(scored)s scored answers since the last wave; NPS %(nps)s.")
+                % {
+                    "low": point["low"],
+                    "scored": point["scored"],
+                    "nps": point["nps"] if point["nps"] is not None else "—",
+                },
+                "touch_point_id": point["id"],
+                "theme": "service",
+            }
+        )
+    return found
+
+
+@transaction.atomic
+def action_plan_create(
+    *,
+    account: Account,
+    created_by,
+    wave: Wave | None = None,
+    period_start: date | None = None,
+    period_end: date | None = None,
+    title: str = "",
+    language: str | None = None,
+    today: date | None = None,
+) -> ActionPlan:
+    """A plan for `account` on `wave` (or a period), opened with its evidence and draft
+    findings suggested from it."""
+    if wave is not None:
+        period_start = timezone.localdate(wave.opens_at)
+        period_end = timezone.localdate(wave.closes_at)
+    elif period_start is None or period_end is None:
+        raise ValidationError(_("Choose a relationship wave or a period."), code="no_period")
+    if period_end < period_start:
+        raise ValidationError(_("The period must not end before it starts."), code="period")
+    language = language or settings.LANGUAGE_CODE
+    scope = evidence_scope(
+        account=account, wave=wave, period_start=period_start, period_end=period_end, today=today
+    )
+    evidence = plan_evidence(scope, matrix_metric=matrix_metric())
+    with translation.override(language):
+        plan = ActionPlan(
+            account=account,
+            wave=wave,
+            period_start=period_start,
+            period_end=period_end,
+            title=title or _default_title(account, wave, period_start, period_end),
+            language=language,
+            evidence=evidence,
+            evidence_at=timezone.now(),
+            created_by=created_by,
+        )
+        plan.full_clean()
+        plan.save()
+        Finding.objects.bulk_create(
+            [
+                Finding(
+                    plan=plan,
+                    position=position,
+                    title=item["title"][:200],
+                    text=item["text"],
+                    touch_point_id=item.get("touch_point_id"),
+                    theme=item.get("theme", ""),
+                    from_evidence=True,
+                )
+                for position, item in enumerate(suggested_findings(evidence))
+            ]
+        )
+    plan_change_log(plan=plan, kind=ChangeKind.CREATED, actor=created_by, summary=plan.title)
+    return plan
+
+
+@transaction.atomic
+def action_plan_update(*, plan: ActionPlan, user, **data) -> ActionPlan:
+    """Change the plan's title, language or internal notes."""
+    unknown = set(data) - set(PLAN_FIELDS)
+    if unknown:
+        raise TypeError(f"not plan fields: {sorted(unknown)}")
+    changes = field_changes(plan, data)
+    if not changes:
+        return plan
+    plan = plan_change_begin(plan=plan, user=user)
+    for name, value in data.items():
+        setattr(plan, name, value)
+    plan.full_clean()
+    plan.save()
+    plan_change_log(plan=plan, kind=ChangeKind.EDITED, actor=user, changes=changes)
+    return plan
+
+
+@transaction.atomic
+def plan_evidence_refresh(*, plan: ActionPlan, user, today: date | None = None) -> ActionPlan:
+    """Gather the evidence again (new answers, cases); findings stay as the team wrote them."""
+    plan = plan_change_begin(plan=plan, user=user)
+    scope = evidence_scope(
+        account=plan.account,
+        wave=plan.wave,
+        period_start=plan.period_start,
+        period_end=plan.period_end,
+        today=today,
+    )
+    plan.evidence = plan_evidence(scope, matrix_metric=matrix_metric())
+    plan.evidence_at = timezone.now()
+    plan.save(update_fields=["evidence", "evidence_at", "updated_at"])
+    plan_change_log(plan=plan, kind=ChangeKind.EVIDENCE, actor=user)
+    return plan
+
+
+# ------------------------------------------------------------------ findings
+
+
+def _next_position(queryset) -> int:
+    last = queryset.order_by("-position").values_list("position", flat=True).first()
+    return 0 if last is None else last + 1
+
+
+@transaction.atomic
+def finding_create(*, plan: ActionPlan, user, title: str, **data) -> Finding:
+    plan = plan_change_begin(plan=plan, user=user)
+    data.setdefault("position", _next_position(plan.findings.all()))
+    finding = Finding(plan=plan, title=title, **data)
+    finding.full_clean()
+    finding.save()
+    plan_change_log(plan=plan, kind=ChangeKind.FINDING_ADDED, actor=user, summary=title)
+    return finding
+
+
+@transaction.atomic
+def finding_update(*, finding: Finding, user, **data) -> Finding:
+    unknown = set(data) - set(FINDING_FIELDS)
+    if unknown:
+        raise TypeError(f"not finding fields: {sorted(unknown)}")
+    changes = field_changes(finding, data)
+    if not changes:
+        return finding
+    plan = plan_change_begin(plan=finding.plan, user=user)
+    for name, value in data.items():
+        setattr(finding, name, value)
+    finding.full_clean()
+    finding.save()
+    plan_change_log(
+        plan=plan,
+        kind=ChangeKind.FINDING_CHANGED,
+        actor=user,
+        summary=finding.title,
+        changes=changes,
+    )
+    return finding
+
+
+@transaction.atomic
+def finding_delete(*, finding: Finding, user) -> None:
+    plan = plan_change_begin(plan=finding.plan, user=user)
+    title = finding.title
+    finding.delete()
+    plan_change_log(plan=plan, kind=ChangeKind.FINDING_REMOVED, actor=user, summary=title)
+
+
+# ------------------------------------------------------------------ actions
+
+
+def _check_contacts(plan: ActionPlan, contacts: Iterable[Contact]) -> list[Contact]:
+    contacts = list(contacts)
+    if any(contact.account_id != plan.account_id for contact in contacts):
+        raise ValidationError(
+            {"contacts": _("Only contacts of the plan's account can be chosen.")},
+            code="other_account",
+        )
+    return contacts
+
+
+def _apply_status(action: Action, status: str | None) -> None:
+    if status is None:
+        return
+    if status == ActionStatus.DONE and action.completed_at is None:
+        action.completed_at = timezone.now()
+    elif status != ActionStatus.DONE:
+        action.completed_at = None
+
+
+@transaction.atomic
+def action_create(
+    *, plan: ActionPlan, user, title: str, contacts: Sequence[Contact] = (), **data
+) -> Action:
+    plan = plan_change_begin(plan=plan, user=user)
+    contacts = _check_contacts(plan, contacts)
+    data.setdefault("position", _next_position(plan.actions.all()))
+    action = Action(plan=plan, title=title, **data)
+    _apply_status(action, action.status)
+    action.full_clean()
+    action.save()
+    if contacts:
+        action.contacts.set(contacts)
+    plan_change_log(plan=plan, kind=ChangeKind.ACTION_ADDED, actor=user, summary=title)
+    return action
+
+
+@transaction.atomic
+def action_update(
+    *, action: Action, user, contacts: Sequence[Contact] | None = None, **data
+) -> Action:
+    unknown = set(data) - set(ACTION_FIELDS)
+    if unknown:
+        raise TypeError(f"not action fields: {sorted(unknown)}")
+    changes = field_changes(action, data)
+    if contacts is not None:
+        contacts = _check_contacts(action.plan, contacts)
+        before = {c.pk for c in action.contacts.all()}
+        if before != {c.pk for c in contacts}:
+            changes["contacts"] = [
+                sorted(c.name for c in action.contacts.all()),
+                sorted(c.name for c in contacts),
+            ]
+    if not changes:
+        return action
+    plan = plan_change_begin(plan=action.plan, user=user)
+    for name, value in data.items():
+        setattr(action, name, value)
+    _apply_status(action, data.get("status"))
+    action.full_clean()
+    action.save()
+    if contacts is not None:
+        action.contacts.set(contacts)
+    plan_change_log(
+        plan=plan, kind=ChangeKind.ACTION_CHANGED, actor=user, summary=action.title, changes=changes
+    )
+    return action
+
+
+@transaction.atomic
+def action_delete(*, action: Action, user) -> None:
+    """Only an action the customer never saw can go; a published one is cancelled instead,
+    so that its comments and the versions that show it stay whole."""
+    if action.first_published is not None:
+        raise ValidationError(
+            _("The customer has seen this action: set its status to cancelled instead."),
+            code="published_action",
+        )
+    plan = plan_change_begin(plan=action.plan, user=user)
+    title = action.title
+    action.delete()
+    plan_change_log(plan=plan, kind=ChangeKind.ACTION_REMOVED, actor=user, summary=title)
+
+
+# ------------------------------------------------------------------ verbatims
+
+
+@transaction.atomic
+def plan_verbatims_set(
+    *, plan: ActionPlan, user, answers: Sequence[Answer], attributed: Iterable[int] = ()
+) -> list[PlanVerbatim]:
+    """Show exactly `answers` (free-text comments of this account's contacts) in the plan,
+    in that order; those whose id is in `attributed` name their contact, the rest are
+    anonymised."""
+    attributed = set(attributed)
+    for answer in answers:
+        if answer.account_id != plan.account_id or not answer.text.strip():
+            raise ValidationError(
+                _("Only comments of the plan's account can be shown."), code="other_account"
+            )
+    wanted = {answer.pk: (position, answer) for position, answer in enumerate(answers)}
+    current = {v.answer_id: v for v in plan.verbatims.all() if v.answer_id is not None}
+    same = list(current) == list(wanted) and all(
+        current[pk].attributed == (pk in attributed) for pk in wanted
+    )
+    if same:
+        return list(plan.verbatims.all())
+    plan = plan_change_begin(plan=plan, user=user)
+    plan.verbatims.exclude(answer_id__in=list(wanted)).delete()
+    kept = []
+    for pk, (position, answer) in wanted.items():
+        verbatim = current.get(pk) or PlanVerbatim(
+            plan=plan,
+            answer=answer,
+            text=answer.text,
+            touch_point_id=answer.touch_point_id,
+            contact_id=answer.response.contact_id,
+            submitted_at=answer.submitted_at,
+            score=getattr(answer, "nps", None),
+        )
+        verbatim.position = position
+        verbatim.attributed = pk in attributed
+        verbatim.save()
+        kept.append(verbatim)
+    plan_change_log(
+        plan=plan,
+        kind=ChangeKind.VERBATIMS,
+        actor=user,
+        summary=_("%(n)s comments shown, %(named)s with the contact's name")
+        % {"n": len(kept), "named": sum(v.attributed for v in kept)},
+    )
+    return kept
+
+
+# ------------------------------------------------------------------ publishing
+
+
+@transaction.atomic
+def action_plan_publish(
+    *,
+    plan: ActionPlan,
+    user,
+    contacts: Sequence[Contact] = (),
+    expires_at=None,
+) -> PlanVersion:
+    """Freeze the current version as the one the customer sees, and give each of `contacts`
+    a personal link to it (mailed after commit). Publishing a plan that is already
+    published only adds the links."""
+    from .sharing import plan_share_create
+
+    locked = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if locked.status == PlanStatus.PUBLISHED:
+        version = locked.versions.get(number=locked.version)
+    else:
+        document = plan_for_document(pk=locked.pk)
+        if not document.actions.all():
+            raise ValidationError(
+                _("A plan needs at least one action before it is shared."), code="no_actions"
+            )
+        now = timezone.now()
+        version = PlanVersion(
+            plan=locked,
+            number=locked.version,
+            content=plan_content(document),
+            published_at=now,
+            published_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        version.content["status"] = PlanStatus.PUBLISHED
+        version.save()
+        locked.status = PlanStatus.PUBLISHED
+        locked.published_at = now
+        locked.save(update_fields=["status", "published_at", "updated_at"])
+        locked.actions.filter(first_published__isnull=True).update(first_published=locked.version)
+        plan_change_log(
+            plan=locked, kind=ChangeKind.PUBLISHED, actor=user, summary=f"v{locked.version}"
+        )
+    plan.status, plan.version, plan.published_at = (
+        locked.status,
+        locked.version,
+        locked.published_at,
+    )
+    for contact in contacts:
+        plan_share_create(plan=locked, contact=contact, user=user, expires_at=expires_at)
+    return version
