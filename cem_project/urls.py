@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("surveys.api.urls")),
     path("", include("insights.api.urls")),
     path("", include("insights.cases.api.urls")),
+    path("", include("insights.plans.api.urls")),
 ]
 
 # The stock admin, named for the product; "View site" opens the results pages.
@@ -33,6 +34,8 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("insights/", include("insights.urls")),
     path("cases/", include("insights.cases.urls")),
+    path("action-plans/", include("insights.plans.urls")),
+    path("p/", include("insights.plans.urls_public")),
     path("api/v1/", include(api_v1)),
     # Staff only: the schema maps every endpoint and field (SERVE_PERMISSIONS: a token or a
     # staff session); the docs page sends others to the admin's login.

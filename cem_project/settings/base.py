@@ -297,6 +297,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "surveys.tasks.personal_data_purge_task",
         "schedule": crontab(minute=45, hour=1),
     },
+    # Each vertical market's monthly operations review pack, before the month's meeting
+    # (idempotent: one Report per market and month, a constraint).
+    "plans-monthly-packs": {
+        "task": "insights.plans.tasks.monthly_packs_due_task",
+        "schedule": crontab(minute=0, hour=6),
+    },
     # Days before today are read from the rollup (PostgreSQL), today from the raw answers.
     "metrics-rollup-refresh": {
         "task": "insights.tasks.metrics_rollup_refresh_task",
@@ -363,6 +369,25 @@ CEM_RETENTION_FREE_TEXT_DAYS = env.int("CEM_RETENTION_FREE_TEXT_DAYS", default=0
 CEM_RETENTION_CONTACT_DAYS = env.int("CEM_RETENTION_CONTACT_DAYS", default=0)
 # XLSX downloads of the insights tables stop after this many rows (CSV streams every row).
 CEM_EXPORT_XLSX_MAX_ROWS = env.int("CEM_EXPORT_XLSX_MAX_ROWS", default=100_000)
+
+# Action plans (insights.plans): a customer's link works this many days unless the team sets
+# another date; a done action's follow-up pulse goes out this many days after it was done.
+CEM_PLAN_SHARE_TTL_DAYS = env.int("CEM_PLAN_SHARE_TTL_DAYS", default=90)
+CEM_PLAN_FOLLOW_UP_DELAY_DAYS = env.int("CEM_PLAN_FOLLOW_UP_DELAY_DAYS", default=7)
+CEM_PLAN_COMMENT_MAX_LENGTH = env.int("CEM_PLAN_COMMENT_MAX_LENGTH", default=2000)
+# Acknowledgements and comments one customer link may post per minute.
+CEM_PLAN_CUSTOMER_POSTS_PER_MINUTE = env.int("CEM_PLAN_CUSTOMER_POSTS_PER_MINUTE", default=20)
+# The satisfaction axis of a plan's matrix position (nps, cx_index or csat).
+CEM_PLAN_MATRIX_METRIC = env("CEM_PLAN_MATRIX_METRIC", default="nps")
+# Exports larger than these are built by a Celery task with progress and a download link.
+CEM_PLAN_EXPORT_SYNC_MAX_PLANS = env.int("CEM_PLAN_EXPORT_SYNC_MAX_PLANS", default=5)
+CEM_PLAN_EXPORT_SYNC_MAX_ACTIONS = env.int("CEM_PLAN_EXPORT_SYNC_MAX_ACTIONS", default=2000)
+# A target's actual: its metric over this many days up to today (or up to its date).
+CEM_TARGET_ACTUAL_DAYS = env.int("CEM_TARGET_ACTUAL_DAYS", default=90)
+# The monthly operations review: the meeting's day of the month, and how many days before it
+# beat generates each vertical market's pack of the month before.
+CEM_REVIEW_MEETING_DAY = env.int("CEM_REVIEW_MEETING_DAY", default=5)
+CEM_REVIEW_PACK_LEAD_DAYS = env.int("CEM_REVIEW_PACK_LEAD_DAYS", default=2)
 
 # ------------------------------------------------------------------ forms, API
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

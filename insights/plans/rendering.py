@@ -3,6 +3,7 @@ ready for a page or a PDF in one language: translated labels, dates as dates, th
 and the charts of the insights pages (matrix position, trend, corridor) drawn by
 `insights.charts`. The customer view, the staff PDF and the exports all come through here."""
 
+import base64
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,6 +25,22 @@ STATUS_TAGS = {
     ActionStatus.DONE: "good",
     ActionStatus.CANCELLED: "bad",
 }
+
+
+@dataclass(frozen=True)
+class PlanChart:
+    """A chart's inline SVG and its text alternative. Pages under the public CSP (no inline
+    styles) show it as a `data:` image, where the SVG's own styles apply; PDFs inline it."""
+
+    svg: str
+    alt: str
+
+    def __str__(self) -> str:
+        return self.svg
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode()
 
 
 @dataclass(frozen=True)
@@ -91,11 +108,14 @@ def _matrix_chart(matrix: dict, account: str, *, rtl: bool):
         previous_billed=moved_from["billed"] if moved_from else None,
     )
     quadrant = PLACEMENT_LABELS[current["quadrant"]]
-    return charts.customer_matrix_chart(
+    description = _("%(account)s is in the %(quadrant)s quadrant.") % {
+        "account": account,
+        "quadrant": quadrant,
+    }
+    svg = charts.customer_matrix_chart(
         points=[point],
         title=_("Position in the customer matrix"),
-        description=_("%(account)s is in the %(quadrant)s quadrant.")
-        % {"account": account, "quadrant": quadrant},
+        description=description,
         satisfaction_label=str(METRICS[metric].label),
         revenue_label=_("Billed revenue"),
         satisfaction_scale=METRICS[metric].scale,
@@ -110,6 +130,7 @@ def _matrix_chart(matrix: dict, account: str, *, rtl: bool):
         rtl=rtl,
         chart_id="plan-matrix",
     )
+    return PlanChart(svg=svg, alt=f"{_('Position in the customer matrix')}: {description}")
 
 
 def _trend_chart(trend: list[dict], *, rtl: bool):
@@ -117,7 +138,7 @@ def _trend_chart(trend: list[dict], *, rtl: bool):
         return None
     points = [charts.TrendPoint(label=p["label"], value=p.get("nps")) for p in trend]
     values = ", ".join(f"{p['label']}: {p['nps'] if p['nps'] is not None else '—'}" for p in trend)
-    return charts.trend_chart(
+    svg = charts.trend_chart(
         points=points,
         title=_("Relationship NPS by wave"),
         description=values,
@@ -126,23 +147,49 @@ def _trend_chart(trend: list[dict], *, rtl: bool):
         rtl=rtl,
         chart_id="plan-trend",
     )
+    return PlanChart(svg=svg, alt=f"{_('Relationship NPS by wave')}: {values}")
 
 
 def _corridor_chart(touch_points: list[dict], *, rtl: bool):
     rows = [tp for tp in touch_points if tp.get("low_share") is not None]
     if not rows:
         return None
-    return charts.horizontal_bar_chart(
+    description = ", ".join(f"{tp['name']}: {tp['low_share']}%" for tp in rows)
+    svg = charts.horizontal_bar_chart(
         labels=[tp["name"] for tp in rows],
         values=[tp["low_share"] for tp in rows],
         title=_("Share of low scores per touch point"),
-        description=", ".join(f"{tp['name']}: {tp['low_share']}%" for tp in rows),
+        description=description,
         highlight=0,
         value_label=_("% low scores"),
         value_range=(0, 100),
         rtl=rtl,
         chart_id="plan-corridor",
     )
+    return PlanChart(svg=svg, alt=f"{_('Share of low scores per touch point')}: {description}")
+
+
+def target_chart(progress, *, rtl: bool) -> PlanChart | None:
+    """A target's monthly trend with the target as a line (dashboards and the monthly pack)."""
+    trend = progress.trend
+    if not any(point.value is not None for point in trend):
+        return None
+    target = progress.target
+    metric = METRICS[target.metric]
+    description = ", ".join(f"{p.label}: {p.value if p.value is not None else '—'}" for p in trend)
+    svg = charts.trend_chart(
+        points=[charts.TrendPoint(label=p.label, value=p.value) for p in trend],
+        title=str(target),
+        description=description,
+        series_label=str(metric.label),
+        y_range=metric.scale,
+        target=float(target.value),
+        target_label=_("Target %(value)s by %(date)s")
+        % {"value": target.value, "date": target.due_on.isoformat()},
+        rtl=rtl,
+        chart_id=f"target-{target.pk}",
+    )
+    return PlanChart(svg=svg, alt=f"{target}: {description}")
 
 
 def document_context(content: dict, *, language: str, charts_wanted: bool = True) -> dict:
@@ -208,6 +255,11 @@ def document_context(content: dict, *, language: str, charts_wanted: bool = True
                 trend_svg=_trend_chart(evidence.get("trend") or [], rtl=rtl),
                 corridor_svg=_corridor_chart(evidence.get("touch_points") or [], rtl=rtl),
             )
+            context["charts_list"] = [
+                chart
+                for chart in (context["trend_svg"], context["matrix_svg"], context["corridor_svg"])
+                if chart is not None
+            ]
         return context
 
 

@@ -36,7 +36,7 @@ METRIC_N = {"nps": "nps_n", "cx_index": "cx_n", "csat": "csat_n", "ces": "ces_n"
 
 def actual_window() -> timedelta:
     """Actual means the metric over this many days up to today (or up to the target's date)."""
-    return timedelta(days=getattr(settings, "CEM_TARGET_ACTUAL_DAYS", 90))
+    return timedelta(days=settings.CEM_TARGET_ACTUAL_DAYS)
 
 
 @dataclass(frozen=True)
@@ -200,12 +200,13 @@ def targets_progress_for(
     user,
     targets: QuerySet[ExperienceTarget] | None = None,
     vertical_market_id: int | None = None,
+    account_ids: frozenset[int] | None = None,
     today: date | None = None,
     with_trend: bool = True,
 ) -> list[TargetProgress]:
-    """Every active target (or `targets`) against actual over the accounts `user` may see:
-    what the dashboards show. With `vertical_market_id`, that market's targets and the
-    targets that name no market."""
+    """Every active target (or `targets`) against actual over the accounts `user` may see
+    (without a user: `account_ids`, None for every account): what the dashboards show. With
+    `vertical_market_id`, that market's targets and the targets that name no market."""
     targets = targets if targets is not None else target_list()
     if vertical_market_id is not None:
         from django.db.models import Q
@@ -213,7 +214,8 @@ def targets_progress_for(
         targets = targets.filter(
             Q(vertical_market_id=vertical_market_id) | Q(vertical_market__isnull=True)
         )
-    account_ids = visible_account_ids(user) if user is not None else None
+    if user is not None:
+        account_ids = visible_account_ids(user)
     return [
         target_progress(t, account_ids=account_ids, today=today, with_trend=with_trend)
         for t in targets

@@ -23,7 +23,7 @@ from .history import plan_change_log
 
 
 def follow_up_delay() -> timedelta:
-    return timedelta(days=getattr(settings, "CEM_PLAN_FOLLOW_UP_DELAY_DAYS", 7))
+    return timedelta(days=settings.CEM_PLAN_FOLLOW_UP_DELAY_DAYS)
 
 
 @transaction.atomic

@@ -5,7 +5,7 @@ Every write is one transaction that locks the plan row and logs who changed what
 (`services.history`); mails and tasks go out after commit.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 
 from django.conf import settings
@@ -15,36 +15,21 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from customers.models import Account, Contact
-from surveys.models import Answer, Wave
+from surveys.models import Wave
 
-from ..constants import ActionStatus, ChangeKind, PlanStatus
-from ..models import Action, ActionPlan, Finding, PlanVerbatim, PlanVersion
+from ..constants import ChangeKind, PlanStatus
+from ..models import ActionPlan, Finding, PlanVersion
 from ..selectors.documents import plan_content
 from ..selectors.evidence import evidence_scope, plan_evidence
 from ..selectors.plans import plan_for_document
 from .history import field_changes, plan_change_begin, plan_change_log
 
-FINDING_FIELDS = ("title", "text", "touch_point", "theme", "position")
-ACTION_FIELDS = (
-    "title",
-    "description",
-    "owner_side",
-    "owner_user",
-    "owner_name",
-    "due_date",
-    "status",
-    "touch_point",
-    "theme",
-    "target",
-    "internal_note",
-    "position",
-)
 PLAN_FIELDS = ("title", "language", "internal_notes")
 SUGGESTED_TOUCH_POINTS = 2
 
 
 def matrix_metric() -> str:
-    return getattr(settings, "CEM_PLAN_MATRIX_METRIC", "nps")
+    return settings.CEM_PLAN_MATRIX_METRIC
 
 
 def _default_title(account: Account, wave: Wave | None, start: date, end: date) -> str:
@@ -140,9 +125,12 @@ def action_plan_create(
     title: str = "",
     language: str | None = None,
     today: date | None = None,
+    findings: Sequence[dict] = (),
+    actions: Sequence[dict] = (),
 ) -> ActionPlan:
     """A plan for `account` on `wave` (or a period), opened with its evidence and draft
-    findings suggested from it."""
+    findings suggested from it; `findings` and `actions` (field dicts, an action's with
+    `contacts`) are added after them, as the API posts them."""
     if wave is not None:
         period_start = timezone.localdate(wave.opens_at)
         period_end = timezone.localdate(wave.closes_at)
@@ -184,6 +172,13 @@ def action_plan_create(
             ]
         )
     plan_change_log(plan=plan, kind=ChangeKind.CREATED, actor=created_by, summary=plan.title)
+    if findings or actions:
+        from .contents import action_create, finding_create
+
+        for data in findings:
+            finding_create(plan=plan, user=created_by, **data)
+        for data in actions:
+            action_create(plan=plan, user=created_by, **data)
     return plan
 
 
@@ -221,192 +216,6 @@ def plan_evidence_refresh(*, plan: ActionPlan, user, today: date | None = None) 
     plan.save(update_fields=["evidence", "evidence_at", "updated_at"])
     plan_change_log(plan=plan, kind=ChangeKind.EVIDENCE, actor=user)
     return plan
-
-
-# ------------------------------------------------------------------ findings
-
-
-def _next_position(queryset) -> int:
-    last = queryset.order_by("-position").values_list("position", flat=True).first()
-    return 0 if last is None else last + 1
-
-
-@transaction.atomic
-def finding_create(*, plan: ActionPlan, user, title: str, **data) -> Finding:
-    plan = plan_change_begin(plan=plan, user=user)
-    data.setdefault("position", _next_position(plan.findings.all()))
-    finding = Finding(plan=plan, title=title, **data)
-    finding.full_clean()
-    finding.save()
-    plan_change_log(plan=plan, kind=ChangeKind.FINDING_ADDED, actor=user, summary=title)
-    return finding
-
-
-@transaction.atomic
-def finding_update(*, finding: Finding, user, **data) -> Finding:
-    unknown = set(data) - set(FINDING_FIELDS)
-    if unknown:
-        raise TypeError(f"not finding fields: {sorted(unknown)}")
-    changes = field_changes(finding, data)
-    if not changes:
-        return finding
-    plan = plan_change_begin(plan=finding.plan, user=user)
-    for name, value in data.items():
-        setattr(finding, name, value)
-    finding.full_clean()
-    finding.save()
-    plan_change_log(
-        plan=plan,
-        kind=ChangeKind.FINDING_CHANGED,
-        actor=user,
-        summary=finding.title,
-        changes=changes,
-    )
-    return finding
-
-
-@transaction.atomic
-def finding_delete(*, finding: Finding, user) -> None:
-    plan = plan_change_begin(plan=finding.plan, user=user)
-    title = finding.title
-    finding.delete()
-    plan_change_log(plan=plan, kind=ChangeKind.FINDING_REMOVED, actor=user, summary=title)
-
-
-# ------------------------------------------------------------------ actions
-
-
-def _check_contacts(plan: ActionPlan, contacts: Iterable[Contact]) -> list[Contact]:
-    contacts = list(contacts)
-    if any(contact.account_id != plan.account_id for contact in contacts):
-        raise ValidationError(
-            {"contacts": _("Only contacts of the plan's account can be chosen.")},
-            code="other_account",
-        )
-    return contacts
-
-
-def _apply_status(action: Action, status: str | None) -> None:
-    if status is None:
-        return
-    if status == ActionStatus.DONE and action.completed_at is None:
-        action.completed_at = timezone.now()
-    elif status != ActionStatus.DONE:
-        action.completed_at = None
-
-
-@transaction.atomic
-def action_create(
-    *, plan: ActionPlan, user, title: str, contacts: Sequence[Contact] = (), **data
-) -> Action:
-    plan = plan_change_begin(plan=plan, user=user)
-    contacts = _check_contacts(plan, contacts)
-    data.setdefault("position", _next_position(plan.actions.all()))
-    action = Action(plan=plan, title=title, **data)
-    _apply_status(action, action.status)
-    action.full_clean()
-    action.save()
-    if contacts:
-        action.contacts.set(contacts)
-    plan_change_log(plan=plan, kind=ChangeKind.ACTION_ADDED, actor=user, summary=title)
-    return action
-
-
-@transaction.atomic
-def action_update(
-    *, action: Action, user, contacts: Sequence[Contact] | None = None, **data
-) -> Action:
-    unknown = set(data) - set(ACTION_FIELDS)
-    if unknown:
-        raise TypeError(f"not action fields: {sorted(unknown)}")
-    changes = field_changes(action, data)
-    if contacts is not None:
-        contacts = _check_contacts(action.plan, contacts)
-        before = {c.pk for c in action.contacts.all()}
-        if before != {c.pk for c in contacts}:
-            changes["contacts"] = [
-                sorted(c.name for c in action.contacts.all()),
-                sorted(c.name for c in contacts),
-            ]
-    if not changes:
-        return action
-    plan = plan_change_begin(plan=action.plan, user=user)
-    for name, value in data.items():
-        setattr(action, name, value)
-    _apply_status(action, data.get("status"))
-    action.full_clean()
-    action.save()
-    if contacts is not None:
-        action.contacts.set(contacts)
-    plan_change_log(
-        plan=plan, kind=ChangeKind.ACTION_CHANGED, actor=user, summary=action.title, changes=changes
-    )
-    return action
-
-
-@transaction.atomic
-def action_delete(*, action: Action, user) -> None:
-    """Only an action the customer never saw can go; a published one is cancelled instead,
-    so that its comments and the versions that show it stay whole."""
-    if action.first_published is not None:
-        raise ValidationError(
-            _("The customer has seen this action: set its status to cancelled instead."),
-            code="published_action",
-        )
-    plan = plan_change_begin(plan=action.plan, user=user)
-    title = action.title
-    action.delete()
-    plan_change_log(plan=plan, kind=ChangeKind.ACTION_REMOVED, actor=user, summary=title)
-
-
-# ------------------------------------------------------------------ verbatims
-
-
-@transaction.atomic
-def plan_verbatims_set(
-    *, plan: ActionPlan, user, answers: Sequence[Answer], attributed: Iterable[int] = ()
-) -> list[PlanVerbatim]:
-    """Show exactly `answers` (free-text comments of this account's contacts) in the plan,
-    in that order; those whose id is in `attributed` name their contact, the rest are
-    anonymised."""
-    attributed = set(attributed)
-    for answer in answers:
-        if answer.account_id != plan.account_id or not answer.text.strip():
-            raise ValidationError(
-                _("Only comments of the plan's account can be shown."), code="other_account"
-            )
-    wanted = {answer.pk: (position, answer) for position, answer in enumerate(answers)}
-    current = {v.answer_id: v for v in plan.verbatims.all() if v.answer_id is not None}
-    same = list(current) == list(wanted) and all(
-        current[pk].attributed == (pk in attributed) for pk in wanted
-    )
-    if same:
-        return list(plan.verbatims.all())
-    plan = plan_change_begin(plan=plan, user=user)
-    plan.verbatims.exclude(answer_id__in=list(wanted)).delete()
-    kept = []
-    for pk, (position, answer) in wanted.items():
-        verbatim = current.get(pk) or PlanVerbatim(
-            plan=plan,
-            answer=answer,
-            text=answer.text,
-            touch_point_id=answer.touch_point_id,
-            contact_id=answer.response.contact_id,
-            submitted_at=answer.submitted_at,
-            score=getattr(answer, "nps", None),
-        )
-        verbatim.position = position
-        verbatim.attributed = pk in attributed
-        verbatim.save()
-        kept.append(verbatim)
-    plan_change_log(
-        plan=plan,
-        kind=ChangeKind.VERBATIMS,
-        actor=user,
-        summary=_("%(n)s comments shown, %(named)s with the contact's name")
-        % {"n": len(kept), "named": sum(v.attributed for v in kept)},
-    )
-    return kept
 
 
 # ------------------------------------------------------------------ publishing

@@ -27,11 +27,11 @@ TOKEN_FORMAT = re.compile(r"^[A-Za-z0-9_-]{43}$")
 
 
 def share_ttl() -> timedelta:
-    return timedelta(days=getattr(settings, "CEM_PLAN_SHARE_TTL_DAYS", 90))
+    return timedelta(days=settings.CEM_PLAN_SHARE_TTL_DAYS)
 
 
 def comment_max_length() -> int:
-    return getattr(settings, "CEM_PLAN_COMMENT_MAX_LENGTH", 2000)
+    return settings.CEM_PLAN_COMMENT_MAX_LENGTH
 
 
 def _enqueue(task_name: str, *args) -> None:
@@ -118,6 +118,8 @@ def plan_share_resolve(*, token: str, touch: bool = True) -> PlanShare | None:
         .first()
     )
     if share is None or share.plan.last_published_number is None:
+        return None
+    if share.contact.account_id != share.plan.account_id:  # the contact moved to another account
         return None
     if touch:
         PlanShare.objects.filter(pk=share.pk).update(last_opened_at=now)
