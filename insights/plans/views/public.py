@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 # The survey links' protections, reused as they are (one limiter for every public link).
-from surveys.decorators import (
+from surveys.views.public import (
     client_ip,
     per_minute_count,
     public_page,
