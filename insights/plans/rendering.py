@@ -270,7 +270,10 @@ def plan_pdf(content: dict, *, language: str, draft: bool = False) -> bytes:
 
     with translation.override(language):
         context = document_context(content, language=language)
-        period = f"{context['period_start']:%Y-%m-%d} – {context['period_end']:%Y-%m-%d}"
+        # Isolated left to right: in a Persian PDF the two dates would otherwise swap places.
+        period = (
+            f"\u2066{context['period_start']:%Y-%m-%d} – {context['period_end']:%Y-%m-%d}\u2069"
+        )
         context.update(
             title=content["title"],
             kicker=content["account"],

@@ -202,3 +202,23 @@ def test_the_customer_downloads_the_pdf_of_the_version_they_see(client, shared):
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     assert response["Referrer-Policy"] == "no-referrer"
+
+
+def test_plan_links_are_scrubbed_from_log_lines(shared):
+    import logging
+
+    from cem_project.logging import ScrubSurveyTokens
+
+    share, _action = shared
+    record = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"GET /p/%s/ HTTP/1.1" 200',
+        (share.token,),
+        None,
+    )
+    ScrubSurveyTokens().filter(record)
+    assert share.token not in record.getMessage()
+    assert "/p/[token]/" in record.getMessage()
