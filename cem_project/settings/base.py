@@ -423,7 +423,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Choice sets the cases API uses under several field names: one component each.
+    # Choice sets an API uses under several field names: one component each.
     "ENUM_NAME_OVERRIDES": {
         "CaseStateEnum": "insights.cases.constants.CaseState",
         "CaseEventKindEnum": "insights.cases.constants.CaseEventKind",
@@ -431,6 +431,9 @@ SPECTACULAR_SETTINGS = {
         "RouteTargetEnum": "insights.cases.constants.RouteTarget",
         "QuadrantEnum": "surveys.constants.Quadrant",
         "KindEnum": "surveys.constants.SurveyKind",
+        "DriverEnum": "surveys.constants.Driver",
+        "PlanStatusEnum": "insights.plans.constants.PlanStatus",
+        "ActionStatusEnum": "insights.plans.constants.ActionStatus",
     },
 }
 

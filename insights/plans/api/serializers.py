@@ -21,7 +21,7 @@ class ActionOutputSerializer(serializers.Serializer):
     owner_name = serializers.CharField(source="owner_display")
     due_date = serializers.DateField(allow_null=True)
     status = serializers.ChoiceField(choices=ActionStatus.choices)
-    touch_point = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    touch_point = serializers.CharField(source="touch_point.code", allow_null=True)
     theme = serializers.CharField()
     target = serializers.CharField()
     completed_at = serializers.DateTimeField(allow_null=True)
@@ -31,7 +31,7 @@ class FindingOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     text = serializers.CharField()
-    touch_point = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    touch_point = serializers.CharField(source="touch_point.code", allow_null=True)
     theme = serializers.CharField()
 
 
@@ -90,8 +90,9 @@ class PlanInputSerializer(serializers.Serializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        user = self.context["request"].user
-        self.fields["account"].queryset = Account.objects.visible_to(user)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["account"].queryset = Account.objects.visible_to(request.user)
 
     def validate(self, attrs):
         if not attrs.get("wave") and not (attrs.get("period_start") and attrs.get("period_end")):

@@ -10,7 +10,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
-from ..models import Action, Finding
+from ..models import Action, ActionPlan, Finding
 from ..selectors.plans import PlanFilter, plan_get_or_404, plan_list
 from ..services.plans import action_plan_create
 from .serializers import PlanFilterSerializer, PlanInputSerializer, PlanOutputSerializer
@@ -33,6 +33,7 @@ class ActionPlanListCreateApi(GenericAPIView):
     for one of the caller's accounts with its findings and actions."""
 
     serializer_class = PlanOutputSerializer
+    queryset = ActionPlan.objects.none()  # for the schema; reads go through selectors
 
     @extend_schema(parameters=[PlanFilterSerializer], responses=PlanOutputSerializer(many=True))
     def get(self, request):
@@ -79,8 +80,12 @@ class ActionPlanListCreateApi(GenericAPIView):
 
 
 class ActionPlanDetailApi(GenericAPIView):
-    serializer_class = PlanOutputSerializer
+    """One of the caller's action plans with its findings and actions."""
 
+    serializer_class = PlanOutputSerializer
+    queryset = ActionPlan.objects.none()
+
+    @extend_schema(responses=PlanOutputSerializer)
     def get(self, request, pk: int):
         return Response(
             PlanOutputSerializer(plan_get_or_404(user=request.user, pk=pk, full=True)).data

@@ -135,7 +135,11 @@ def _rows(formset) -> list[RowEdit]:
             continue
         if form.instance.pk is not None and form.instance.pk not in fresh:
             continue  # removed meanwhile
-        data = {name: form.cleaned_data.get(name) for name in form._meta.fields}
+        data = {
+            name: form.cleaned_data.get(name)
+            for name in form._meta.fields
+            if name != formset.fk.name
+        }
         rows.append(
             RowEdit(
                 instance=fresh.get(form.instance.pk),

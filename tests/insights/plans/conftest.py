@@ -162,3 +162,9 @@ def plan(story):
 
 def at(day: date, hour: int = 12) -> datetime:
     return local(day, time(hour))
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Generated reports and exports are files: keep them out of the repository's var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
