@@ -5,7 +5,9 @@ calls `demo_seed`.
 
 insights seeds the account teams' predictions for the latest relationship wave (the perception
 gap), and its alert rules and a queue of cases from the answers (insights/cases/demo.py); its
-daily rollup is rebuilt from the answers by `metrics_rollup`. Action plans come later.
+daily rollup is rebuilt from the answers by `metrics_rollup`; then the action plans shared
+with the customers, targets and a monthly review (insights/plans/demo.py), whose evidence
+includes those cases.
 """
 
 import random
@@ -33,6 +35,7 @@ from surveys.models import Answer, Invitation, Response, Survey, Wave
 
 from .cases.demo import demo_cases_reset, demo_cases_seed
 from .models import Prediction
+from .plans.demo import plans_demo_reset, plans_demo_roles, plans_demo_seed
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,7 @@ class DemoSummary:
     password: str
     event_contacts: tuple[str, ...] = ()
     cases: object = None  # insights.cases.demo.CasesDemoSummary
+    plans: int = 0
 
 
 # The group earlier demos made, holding every view_ permission; its users now have roles.
@@ -127,6 +131,7 @@ def demo_predictions_seed(*, accounts: list[Account], seed: int) -> int:
 def demo_reset() -> None:
     """Removes what the demo created, the apps that depend on others first."""
     demo_cases_reset()
+    plans_demo_reset()
     surveys_demo_reset()
     customers_demo_reset()
 
@@ -148,6 +153,8 @@ def demo_seed(
     created = surveys_demo_seed(customers=customers, seed=seed, now=now)
     demo_predictions_seed(accounts=customers.accounts, seed=seed)
     cases = demo_cases_seed(password=password, seed=seed, now=now)
+    plans_demo_roles(groups=["Account teams"])
+    plans = plans_demo_seed(users=customers.users, now=now)
     accounts = customers.accounts
     demo_surveys = Survey.objects.filter(slug__in=DEMO_SLUGS)
     return DemoSummary(
@@ -162,6 +169,7 @@ def demo_seed(
         password=password,
         event_contacts=tuple(contact.email for contact in customers.event_contacts),
         cases=cases,
+        plans=plans,
     )
 
 

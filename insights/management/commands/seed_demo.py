@@ -71,7 +71,9 @@ class Command(BaseCommand):
             f"Survey mails: {demo_mail_location()}\n"
             "Accounts quiet for six weeks, whose contacts a send by hand invites at once:\n"
             f"  {', '.join(READY_ACCOUNTS)}\n"
-            "  (most other contacts had a link within 30 days: the send page shows them skipped)"
+            "  (most other contacts had a link within 30 days: the send page shows them skipped)\n"
+            f"Action plans: {settings.SITE_URL}/action-plans/ ({summary.plans} published by this "
+            "run; each key contact's link /p/<token>/ is mailed like the survey mails)"
         )
         if summary.event_contacts:
             self.stdout.write(
