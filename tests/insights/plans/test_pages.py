@@ -253,3 +253,33 @@ def test_the_api_lists_plans_with_their_fields(writer, plan, story):
         1,
         "Revisit",
     )
+
+
+def test_the_edit_page_and_the_forms_render(writer, plan):
+    for path in (
+        "/action-plans/new/",
+        f"/action-plans/{plan.pk}/edit/",
+        f"/action-plans/{plan.pk}/publish/",
+        "/action-plans/export/",
+        "/action-plans/reviews/",
+        "/action-plans/targets/",
+    ):
+        assert writer.get(path).status_code == 200, path
+
+
+def test_a_customer_link_may_post_only_so_often(client, plan, story, settings):
+    settings.CEM_PLAN_CUSTOMER_POSTS_PER_MINUTE = 2
+    action = action_create(plan=plan, user=story.team_member, title="Revisit")
+    action_plan_publish(plan=plan, user=story.team_member, contacts=[story.key_contact])
+    share = PlanShare.objects.get()
+    url = f"/p/{share.token}/actions/{action.pk}/comments/"
+    statuses = [client.post(url, {"comment": f"n{n}"}).status_code for n in range(3)]
+    assert statuses == [303, 303, 429]
+    assert action.comments.count() == 2
+
+
+def test_the_admin_lists_only_the_plans_of_the_users_accounts(client, plan, harbour_plan, story):
+    grant(story.team_member, "view_actionplan")
+    client.force_login(story.team_member)
+    html = client.get("/admin/plans/actionplan/").content.decode()
+    assert plan.title in html and harbour_plan.title not in html
