@@ -380,6 +380,8 @@ CEM_PLAN_FOLLOW_UP_DELAY_DAYS = env.int("CEM_PLAN_FOLLOW_UP_DELAY_DAYS", default
 CEM_PLAN_COMMENT_MAX_LENGTH = env.int("CEM_PLAN_COMMENT_MAX_LENGTH", default=2000)
 # Acknowledgements and comments one customer link may post per minute.
 CEM_PLAN_CUSTOMER_POSTS_PER_MINUTE = env.int("CEM_PLAN_CUSTOMER_POSTS_PER_MINUTE", default=20)
+# ... and PDFs it may download per minute (each costs the server most of a second).
+CEM_PLAN_CUSTOMER_PDFS_PER_MINUTE = env.int("CEM_PLAN_CUSTOMER_PDFS_PER_MINUTE", default=6)
 # The satisfaction axis of a plan's matrix position (nps, cx_index or csat).
 CEM_PLAN_MATRIX_METRIC = env("CEM_PLAN_MATRIX_METRIC", default="nps")
 # Exports larger than these are built by a Celery task with progress and a download link.

@@ -9,6 +9,7 @@ survey links' headers: no-referrer, no-store, the strict CSP, no framing.
 """
 
 import logging
+import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -107,11 +108,13 @@ def _page(
         return public_page(request, TEMPLATES + "plan.html", context, status=status)
 
 
-def _too_many_writes(request: HttpRequest, share: PlanShare) -> bool:
-    import time
+def _over_limit(share: PlanShare, what: str, limit: int) -> bool:
+    key = f"plans:customer-{what}:{share.pk}:{int(time.time() // 60)}"
+    return per_minute_count(key) > limit
 
-    key = f"plans:customer-post:{share.pk}:{int(time.time() // 60)}"
-    return per_minute_count(key) > _writes_per_minute()
+
+def _too_many_writes(request: HttpRequest, share: PlanShare) -> bool:
+    return _over_limit(share, "post", _writes_per_minute())
 
 
 def _back(share: PlanShare, done: str, anchor: str = "") -> HttpResponse:
@@ -169,6 +172,9 @@ def plan_pdf_view(request: HttpRequest, token: str) -> HttpResponse:
     share, refused = _resolve(request, token)
     if refused:
         return refused
+    # A PDF costs the server most of a second: a link may ask for only so many a minute.
+    if _over_limit(share, "pdf", settings.CEM_PLAN_CUSTOMER_PDFS_PER_MINUTE):
+        return public_page(request, TEMPLATES + "rate_limited.html", status=429)
     version = shared_version(share)
     try:
         pdf = plan_pdf(version.content, language=_language(share))

@@ -222,3 +222,10 @@ def test_plan_links_are_scrubbed_from_log_lines(shared):
     ScrubSurveyTokens().filter(record)
     assert share.token not in record.getMessage()
     assert "/p/[token]/" in record.getMessage()
+
+
+def test_a_customer_link_downloads_only_so_many_pdfs_a_minute(client, shared, settings):
+    share, _action = shared
+    settings.CEM_PLAN_CUSTOMER_PDFS_PER_MINUTE = 1
+    assert client.get(f"/p/{share.token}/pdf/").status_code == 200
+    assert client.get(f"/p/{share.token}/pdf/").status_code == 429
