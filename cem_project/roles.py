@@ -63,6 +63,9 @@ CASES_READ = perms(
 )
 CASES_WORK = (*CASES_READ, "cases.change_case")
 RULES_DESIGN = perms("cases", "alertrule", "alertcondition", "replytemplate", actions=ALL)
+# Action plans (insights.plans): writing them, and reading targets and the monthly reviews.
+PLAN_WORK = perms("plans", "actionplan", actions=(ADD, CHANGE, VIEW))
+PLAN_READING = perms("plans", "actionplan", "experiencetarget", "report")
 
 # ------------------------------------------------------------------ the roles
 
@@ -110,6 +113,7 @@ ROLES: tuple[Role, ...] = (
             *perms("surveys", "surveytranslation", "pulsesegment"),
             *perms("insights", "prediction"),
             *CASES_READ,
+            *PLAN_READING,
             SEES_EVERY_ACCOUNT,
         ),
     ),
@@ -118,13 +122,13 @@ ROLES: tuple[Role, ...] = (
         name="Account team members",
         sees=_(
             "The accounts whose account team they are on: results, responses, contacts, sends, "
-            "cases."
+            "cases, action plans."
         ),
         does=_(
-            "Work the cases of their accounts; record their predicted scores before a wave "
-            "(action plans add their work)."
+            "Work the cases of their accounts; record their predicted scores before a wave; "
+            "write and share their accounts' action plans."
         ),
-        permissions=(*ACCOUNT_WORK, *PREDICTIONS, *CASES_WORK),
+        permissions=(*ACCOUNT_WORK, *PREDICTIONS, *CASES_WORK, *PLAN_WORK, *PLAN_READING),
     ),
     Role(
         key=SPECIALIST,
@@ -142,9 +146,18 @@ ROLES: tuple[Role, ...] = (
         ),
         does=_(
             "Work the cases of those accounts and those escalated to them; record their "
-            "predicted scores before a wave (action plans add their work)."
+            "predicted scores before a wave; write and share their accounts' action plans, set "
+            "experience targets, retry a failed monthly review."
         ),
-        permissions=(*ACCOUNT_WORK, *PREDICTIONS, *CASES_WORK),
+        permissions=(
+            *ACCOUNT_WORK,
+            *PREDICTIONS,
+            *CASES_WORK,
+            *PLAN_WORK,
+            *PLAN_READING,
+            *perms("plans", "experiencetarget", actions=(ADD, CHANGE, VIEW)),
+            "plans.change_report",
+        ),
     ),
     Role(
         key=EXECUTIVE,
@@ -161,6 +174,7 @@ ROLES: tuple[Role, ...] = (
             *PROGRAMMES,
             "surveys.view_distribution",
             *perms("insights", "prediction"),
+            *perms("plans", "experiencetarget", "report"),
             SEES_EVERY_ACCOUNT,
         ),
     ),

@@ -35,7 +35,7 @@ from surveys.models import Answer, Invitation, Response, Survey, Wave
 
 from .cases.demo import demo_cases_reset, demo_cases_seed
 from .models import Prediction
-from .plans.demo import plans_demo_reset, plans_demo_roles, plans_demo_seed
+from .plans.demo import plans_demo_reset, plans_demo_seed
 
 
 @dataclass(frozen=True)
@@ -153,7 +153,6 @@ def demo_seed(
     created = surveys_demo_seed(customers=customers, seed=seed, now=now)
     demo_predictions_seed(accounts=customers.accounts, seed=seed)
     cases = demo_cases_seed(password=password, seed=seed, now=now)
-    plans_demo_roles(groups=["Account teams"])
     plans = plans_demo_seed(users=customers.users, now=now)
     accounts = customers.accounts
     demo_surveys = Survey.objects.filter(slug__in=DEMO_SLUGS)

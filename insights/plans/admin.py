@@ -5,20 +5,9 @@ user may see."""
 
 from django.contrib import admin
 
-from cem_project.admin_tools import ReadOnlyMixin
-from customers.models import Account
+from cem_project.admin_tools import ReadOnlyMixin, VisibleAccountsAdminMixin
 
 from .models import ActionPlan, ExperienceTarget, PlanChange, PlanVersion, Report
-
-
-class VisiblePlansMixin:
-    account_path = "account"
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        return queryset.filter(
-            **{f"{self.account_path}__in": Account.objects.visible_to(request.user).values("pk")}
-        )
 
 
 class PlanVersionInline(ReadOnlyMixin, admin.TabularInline):
@@ -34,7 +23,8 @@ class PlanChangeInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(VisiblePlansMixin, ReadOnlyMixin, admin.ModelAdmin):
+class ActionPlanAdmin(VisibleAccountsAdminMixin, ReadOnlyMixin, admin.ModelAdmin):
+    account_path = "account"
     list_display = ("title", "account", "period_start", "period_end", "status", "version")
     list_filter = ("status", "account__vertical_market")
     search_fields = ("title", "account__name")

@@ -8,7 +8,6 @@ adds nothing on a second run."""
 import contextlib
 from datetime import date, datetime, timedelta
 
-from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
@@ -159,22 +158,10 @@ TARGETS = (
     ("Installation NPS 25 in every market", "", "installation", TargetMetric.NPS, 25, 9),
 )
 
-PLAN_PERMISSIONS = ("add_actionplan", "change_actionplan", "view_actionplan", "view_report")
-
 
 def _months_after(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1) - timedelta(days=1)
-
-
-def plans_demo_roles(*, groups: list[str]) -> None:
-    """Account teams (and general managers) write plans; the role table of the roles work is
-    where these grants belong once it exists."""
-    permissions = Permission.objects.filter(
-        content_type__app_label="plans", codename__in=PLAN_PERMISSIONS
-    )
-    for group in Group.objects.filter(name__in=groups):
-        group.permissions.add(*permissions)
 
 
 def _targets_seed(today: date, admin) -> int:

@@ -17,9 +17,11 @@ def _visible_accounts(user):
 class ActionPlanQuerySet(models.QuerySet):
     def visible_to(self, user) -> Self:
         """Plans of the accounts `user` may see (`Account.objects.visible_to`, the one rule)."""
+        from customers.querysets import visible_rows
+
         if not user.is_authenticated or not user.is_staff:
             return self.none()
-        return self.filter(account__in=_visible_accounts(user))
+        return visible_rows(self, user, account_path="account")
 
     def overlapping(self, since: date | None, until: date | None) -> Self:
         """Plans whose period overlaps [since, until] (either end open)."""

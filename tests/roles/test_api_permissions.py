@@ -46,15 +46,22 @@ WRITES = ("post", "put", "patch", "delete")
 # Logging in is no write of the product's data: every staff user may get a token.
 NOT_PERMISSION_GATED = {("/api/v1/auth/token/", "post")}
 # What a role's own work writes (cem_project/roles.py); each has its own tests
-# (tests/api/test_predictions.py, tests/insights/cases/test_api.py), every other write stays
+# (tests/api/test_predictions.py, tests/insights/cases/test_api.py,
+# tests/insights/plans/test_pages.py), every other write stays
 # refused.
 ROLE_WRITES = {
     ACCOUNT_TEAM_MEMBER: {
         "/api/v1/predictions/",
         "/api/v1/predictions/{id}/",
         "/api/v1/cases/{id}/",
+        "/api/v1/action-plans/",
     },
-    GENERAL_MANAGER: {"/api/v1/predictions/", "/api/v1/predictions/{id}/", "/api/v1/cases/{id}/"},
+    GENERAL_MANAGER: {
+        "/api/v1/predictions/",
+        "/api/v1/predictions/{id}/",
+        "/api/v1/cases/{id}/",
+        "/api/v1/action-plans/",
+    },
 }
 
 
@@ -129,7 +136,8 @@ def _body(admin: APIClient, path: str) -> dict:
             "occurred_at": timezone.now().isoformat(),
         }
     body = admin.get(listing).json()
-    body = body["results"][0] if isinstance(body, dict) and "results" in body else {}
+    rows = body.get("results") if isinstance(body, dict) else None
+    body = rows[0] if rows else {}
     return {k: v for k, v in body.items() if k not in ("id", "created_at")}
 
 

@@ -45,12 +45,15 @@ class ReviewMonth:
 
 
 def vertical_market_general_managers(vertical_market: VerticalMarket) -> QuerySet:
-    """Who receives a market's pack: its general managers (those named on its accounts)."""
+    """Who receives a market's pack: its general managers (the market's own, and those named
+    on its accounts)."""
+    named = Account.objects.filter(vertical_market=vertical_market).values("general_manager_id")
+    market = vertical_market.general_managers.values("pk")
     return (
         get_user_model()
-        .objects.filter(is_active=True, managed_accounts__vertical_market=vertical_market)
+        .objects.filter(is_active=True)
+        .filter(Q(pk__in=market) | Q(pk__in=named))
         .exclude(email="")
-        .distinct()
         .order_by("username")
     )
 

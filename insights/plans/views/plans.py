@@ -5,6 +5,7 @@ its edit page, the verbatims, publishing and links, follow-ups and the PDF. Thin
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -52,12 +53,17 @@ def require_perm(user, perm: str) -> None:
         raise PermissionDenied
 
 
+# Reading plans is a role's right (cem_project/roles.py), on top of seeing the account.
+can_read_plans = permission_required("plans.view_actionplan", raise_exception=True)
+
+
 def _errors(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
 
 
 @staff_member_required
+@can_read_plans
 def plan_list_view(request: HttpRequest) -> HttpResponse:
     form = PlanFilterForm(request.GET or None, user=request.user)
     plans = Paginator(plan_list(user=request.user, filters=form.plan_filter()), PLANS_PER_PAGE)
@@ -76,6 +82,7 @@ def plan_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @staff_member_required
+@can_read_plans
 def plan_create_view(request: HttpRequest) -> HttpResponse:
     require_perm(request.user, "plans.add_actionplan")
     form = PlanCreateForm(request.POST or None, user=request.user, initial=request.GET.dict())
@@ -99,6 +106,7 @@ def plan_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @staff_member_required
+@can_read_plans
 def plan_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_get_or_404(user=request.user, pk=pk, full=True)
     language = translation.get_language()
@@ -151,6 +159,7 @@ def _rows(formset) -> list[RowEdit]:
 
 
 @staff_member_required
+@can_read_plans
 def plan_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "plans.change_actionplan")
     plan = plan_get_or_404(user=request.user, pk=pk)
@@ -180,6 +189,7 @@ def plan_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_member_required
+@can_read_plans
 def plan_verbatims_view(request: HttpRequest, pk: int) -> HttpResponse:
     plan = plan_get_or_404(user=request.user, pk=pk)
     candidates = verbatim_candidates(plan=plan)
@@ -212,6 +222,7 @@ def _ids(values) -> list[int]:
 
 
 @staff_member_required
+@can_read_plans
 @require_POST
 def plan_evidence_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "plans.change_actionplan")
@@ -222,6 +233,7 @@ def plan_evidence_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_member_required
+@can_read_plans
 def plan_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, "plans.change_actionplan")
     plan = plan_get_or_404(user=request.user, pk=pk)
@@ -247,6 +259,7 @@ def plan_publish_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_member_required
+@can_read_plans
 @require_POST
 def share_revoke_view(request: HttpRequest, pk: int, share_id: int) -> HttpResponse:
     require_perm(request.user, "plans.change_actionplan")
@@ -258,6 +271,7 @@ def share_revoke_view(request: HttpRequest, pk: int, share_id: int) -> HttpRespo
 
 
 @staff_member_required
+@can_read_plans
 @require_POST
 def follow_up_view(request: HttpRequest, pk: int, action_id: int) -> HttpResponse:
     require_perm(request.user, "plans.change_actionplan")
@@ -289,6 +303,7 @@ def pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 
 @staff_member_required
+@can_read_plans
 def plan_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The working copy (marked draft while it is one), or `?version=N` as published; in
     `?lang=` or the plan's language."""

@@ -3,6 +3,7 @@ task with its progress and a download link) and the monthly operations review pa
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -13,7 +14,9 @@ from ..forms import ExportForm
 from ..models import Report
 from ..services.exports import ExportFile, export_request, export_visible_to
 from ..services.reports import report_retry
-from .plans import require_perm
+from .plans import can_read_plans, require_perm
+
+can_read_reviews = permission_required("plans.view_report", raise_exception=True)
 
 
 def _download(report: Report) -> HttpResponse:
@@ -30,6 +33,7 @@ def _download(report: Report) -> HttpResponse:
 
 
 @staff_member_required
+@can_read_plans
 def export_view(request: HttpRequest) -> HttpResponse:
     form = ExportForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -52,6 +56,7 @@ def export_view(request: HttpRequest) -> HttpResponse:
 
 
 @staff_member_required
+@can_read_plans
 def export_status_view(request: HttpRequest, report_id: int) -> HttpResponse:
     report = export_visible_to(user=request.user, report_id=report_id)
     if report is None:
@@ -61,6 +66,7 @@ def export_status_view(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @staff_member_required
+@can_read_plans
 def export_download_view(request: HttpRequest, report_id: int) -> HttpResponse:
     report = export_visible_to(user=request.user, report_id=report_id)
     if report is None:
@@ -69,6 +75,7 @@ def export_download_view(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @staff_member_required
+@can_read_reviews
 def review_list_view(request: HttpRequest) -> HttpResponse:
     packs = (
         Report.objects.packs_visible_to(request.user)
@@ -90,11 +97,13 @@ def _pack_or_404(user, report_id: int) -> Report:
 
 
 @staff_member_required
+@can_read_reviews
 def review_download_view(request: HttpRequest, report_id: int) -> HttpResponse:
     return _download(_pack_or_404(request.user, report_id))
 
 
 @staff_member_required
+@can_read_reviews
 @require_POST
 def review_retry_view(request: HttpRequest, report_id: int) -> HttpResponse:
     require_perm(request.user, "plans.change_report")

@@ -3,6 +3,7 @@ see) with its trend, and the form to set one."""
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +28,7 @@ def targets_context(user, *, vertical_market_id: int | None = None) -> dict:
 
 
 @staff_member_required
+@permission_required("plans.view_experiencetarget", raise_exception=True)
 def target_list_view(request: HttpRequest) -> HttpResponse:
     context = targets_context(request.user)
     context["can_change"] = request.user.has_perm("plans.change_experiencetarget")

@@ -4,6 +4,7 @@ the plans tests and the browser test of the customer link."""
 from dataclasses import dataclass
 from datetime import date
 
+from cem_project.roles import ACCOUNT_TEAM_MEMBER
 from customers.models import Account, Contact, TouchPoint
 from surveys.constants import QuestionType, SurveyKind
 from surveys.models import Question, Survey, Wave
@@ -37,8 +38,8 @@ class Story:
     pulse: Survey
     key_contact: Contact  # Northbridge's key contact (Persian)
     other_contact: Contact  # a Northbridge contact in Chinese
-    team_member: object  # on Northbridge's account team
-    other_team_member: object  # on Harbour's only
+    team_member: object  # on Northbridge's account team (the account team member role)
+    other_team_member: object  # on Harbour's only (the same role)
     broken_comment: object  # Answer: a Northbridge comment on installation
 
 
@@ -65,8 +66,15 @@ def build_story() -> Story:
     """The story's rows; the `story` fixture (and the browser test) build it."""
     healthcare = VerticalMarketFactory(name="Healthcare", code="healthcare")
     retail = VerticalMarketFactory(name="Retail", code="retail")
-    team_member = UserFactory(username="am.olivia", first_name="Olivia", last_name="Brooks")
-    other = UserFactory(username="am.wei", first_name="Wei", last_name="Zhang")
+    team_member = UserFactory(
+        username="am.olivia",
+        first_name="Olivia",
+        last_name="Brooks",
+        roles=[ACCOUNT_TEAM_MEMBER],
+    )
+    other = UserFactory(
+        username="am.wei", first_name="Wei", last_name="Zhang", roles=[ACCOUNT_TEAM_MEMBER]
+    )
     northbridge = AccountFactory(name="Northbridge Health System", vertical_market=healthcare)
     riverside = AccountFactory(name="Riverside Clinic", vertical_market=healthcare)
     harbour = AccountFactory(name="Harbour Retail", vertical_market=retail)

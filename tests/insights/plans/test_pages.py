@@ -20,8 +20,7 @@ def grant(user, *codenames):
 
 @pytest.fixture
 def writer(client, story):
-    grant(story.team_member, "add_actionplan", "change_actionplan")
-    client.force_login(story.team_member)
+    client.force_login(story.team_member)  # the account team member role writes plans
     return client
 
 
@@ -86,11 +85,26 @@ def test_the_detail_page_shows_the_evidence_and_the_history(writer, plan):
     assert "Plan created" in html
 
 
-def test_a_user_without_the_permission_cannot_create_or_edit(client, plan, story):
-    client.force_login(story.team_member)
+def test_writing_and_reading_plans_are_a_roles_rights(client, plan, story):
+    from tests.factories import UserFactory
+
+    reader = UserFactory(username="reader")  # on the team, but with no role
+    story.northbridge.account_team.add(reader)
+    client.force_login(reader)
+    for path in ("/action-plans/", f"/action-plans/{plan.pk}/", f"/action-plans/{plan.pk}.pdf"):
+        assert client.get(path).status_code == 403
+    grant(reader, "view_actionplan")
+    assert client.get(f"/action-plans/{plan.pk}/").status_code == 200
     assert client.get("/action-plans/new/").status_code == 403
     assert client.get(f"/action-plans/{plan.pk}/edit/").status_code == 403
-    assert client.get(f"/action-plans/{plan.pk}/").status_code == 200  # reading is fine
+    assert (
+        client.post(
+            "/api/v1/action-plans/",
+            {"account": story.northbridge.pk},
+            content_type="application/json",
+        ).status_code
+        == 403
+    )
 
 
 def test_creating_a_plan_on_a_wave_opens_it_with_evidence(writer, story):
@@ -279,7 +293,6 @@ def test_a_customer_link_may_post_only_so_often(client, plan, story, settings):
 
 
 def test_the_admin_lists_only_the_plans_of_the_users_accounts(client, plan, harbour_plan, story):
-    grant(story.team_member, "view_actionplan")
     client.force_login(story.team_member)
     html = client.get("/admin/plans/actionplan/").content.decode()
     assert plan.title in html and harbour_plan.title not in html

@@ -31,11 +31,6 @@ def glyphs(text: str) -> str:
 
 @pytest.fixture
 def staff(client, story):
-    from django.contrib.auth.models import Permission
-
-    story.team_member.user_permissions.add(
-        *Permission.objects.filter(content_type__app_label="plans")
-    )
     client.force_login(story.team_member)
     return client
 
