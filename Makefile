@@ -61,6 +61,7 @@ bench: install
 	$(BIN)/python bench/wave_send.py
 	$(BIN)/python bench/alerts.py
 	$(BIN)/python bench/pdf.py
+	$(BIN)/python bench/plans.py
 
 clean-demo:
 	rm -f db.sqlite3 db.sqlite3-wal db.sqlite3-shm
