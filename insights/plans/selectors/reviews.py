@@ -58,14 +58,19 @@ def vertical_market_general_managers(vertical_market: VerticalMarket) -> QuerySe
     )
 
 
-def _key_issues(account_ids: frozenset[int], month: ReviewMonth) -> list[dict]:
-    """Touch points of the month, the highest share of low scores first, with the change
-    from the month before (the corridor's own figures, over the market's accounts)."""
+def _corridor(account_ids: frozenset[int], month: ReviewMonth):
+    """The market's corridor over the month and the month before."""
     scope = CorridorScope(
         since=month.previous.start, until=month.end, period="month", account_ids=account_ids
     )
+    return corridor(scope=scope)
+
+
+def _key_issues(market_corridor) -> list[dict]:
+    """Touch points of the month, the highest share of low scores first, with the change
+    from the month before (the corridor's own figures, over the market's accounts)."""
     issues = []
-    for line in corridor(scope=scope).lines:
+    for line in market_corridor.lines:
         cell = line.cells[-1]
         if not cell.scored:
             continue
@@ -177,11 +182,13 @@ def monthly_review(*, vertical_market: VerticalMarket, month: ReviewMonth) -> di
         Account.objects.filter(vertical_market=vertical_market).values_list("pk", flat=True)
     )
     matrix, moves, changes = _matrix(vertical_market, month)
+    market_corridor = _corridor(account_ids, month)
     return {
         "vertical_market": vertical_market,
         "month": month,
         "accounts": len(account_ids),
-        "key_issues": _key_issues(account_ids, month),
+        "corridor": market_corridor,
+        "key_issues": _key_issues(market_corridor),
         "actions": _actions(account_ids, month),
         "cases": _cases(account_ids, month),
         "targets": targets_progress_for(

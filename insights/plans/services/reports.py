@@ -18,8 +18,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import VerticalMarket
 
-from ... import charts
-from ...metrics import METRICS, PLACEMENT_LABELS
+from ...diagrams import corridor_svg, customer_matrix_svg
 from ..constants import ReportKind, ReportStatus
 from ..models import Report
 from ..selectors.reviews import ReviewMonth, monthly_review, vertical_market_general_managers
@@ -101,45 +100,6 @@ def _claim(report_id: int, task_id: str) -> bool:
     )
 
 
-def _matrix_svg(review: dict, *, rtl: bool):
-    matrix = review["matrix"]
-    placed = [a for a in matrix.accounts if a.placed]
-    if not placed:
-        return None
-    before = {m.after.id: m.before for m in review["moves"] if m.placed_in_both and m.changed}
-    points = [
-        charts.MatrixPoint(
-            name=a.name,
-            satisfaction=a.satisfaction,
-            billed=float(a.billed_revenue),
-            forecast=float(a.forecast_revenue),
-            quadrant=a.quadrant,
-            previous_satisfaction=before[a.id].satisfaction if a.id in before else None,
-            previous_billed=float(before[a.id].billed_revenue) if a.id in before else None,
-        )
-        for a in placed
-    ]
-    rule = matrix.rule
-    return charts.customer_matrix_chart(
-        points=points,
-        title=_("Customer matrix"),
-        description=", ".join(f"{a.name}: {PLACEMENT_LABELS[a.quadrant]}" for a in placed),
-        satisfaction_label=str(METRICS[rule.metric].label),
-        revenue_label=_("Billed revenue"),
-        satisfaction_scale=METRICS[rule.metric].scale,
-        satisfaction_threshold=rule.satisfaction_threshold,
-        revenue_threshold=rule.revenue_threshold,
-        quadrant_labels=charts.QuadrantLabels(
-            model=str(PLACEMENT_LABELS["model"]),
-            at_risk=str(PLACEMENT_LABELS["at_risk"]),
-            growth=str(PLACEMENT_LABELS["growth"]),
-            dangling=str(PLACEMENT_LABELS["dangling"]),
-        ),
-        rtl=rtl,
-        chart_id="pack-matrix",
-    )
-
-
 def monthly_pack_pdf(
     *, vertical_market: VerticalMarket, month: ReviewMonth, language: str
 ) -> bytes:
@@ -163,7 +123,13 @@ def monthly_pack_pdf(
                 (_("Month"), month_label),
                 (_("Accounts"), str(review["accounts"])),
             ],
-            "matrix_svg": _matrix_svg(review, rtl=rtl),
+            # The charts of the matrix and corridor pages (insights.diagrams), over this market.
+            "matrix_svg": customer_matrix_svg(review["matrix"], review["changes"], rtl=rtl)
+            if any(a.placed for a in review["matrix"].accounts)
+            else None,
+            "corridor_svg": corridor_svg(review["corridor"], period_label=month_label, rtl=rtl)
+            if review["key_issues"]
+            else None,
             "target_charts": [
                 rendering.target_chart(progress, rtl=rtl) for progress in review["targets"][:4]
             ],
