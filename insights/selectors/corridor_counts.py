@@ -55,6 +55,14 @@ RAW_SUMS = {
     "total": lambda q: Sum("number", filter=q),
     "values": lambda q: Count("number", filter=q),
 }
+
+
+def corridor_aggregates() -> dict:
+    """The corridor's sums over raw answers, for `.annotate()` per group: what action plans
+    read per touch point over one account's window (the same low-score rule)."""
+    return _sums(**RAW_SUMS)
+
+
 ROLLED_SUMS = {
     "rows": lambda q: Sum("count", filter=q),
     "total": lambda q: Sum(F("number") * F("count"), filter=q),

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.apps import apps
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
@@ -26,7 +26,6 @@ from surveys.models import Answer, Response, Wave
 
 from ... import metrics
 from ...selectors.aggregates import (
-    CSAT_FILTER,
     METRIC_TYPES,
     ResultFilter,
     answers_in,
@@ -35,6 +34,7 @@ from ...selectors.aggregates import (
     responses_in,
     summary_from_aggregates,
 )
+from ...selectors.corridor_counts import CORRIDOR_TYPES, corridor_aggregates
 from ...selectors.matrix import MatrixScope, customer_matrix, wave_previous
 
 # Without a previous wave, transactions of this long before the wave count as "since the last".
@@ -277,22 +277,6 @@ def matrix_position(scope: EvidenceScope, *, metric: str = "nps") -> dict:
 # ------------------------------------------------------------------ touch points
 
 
-def low_score_aggregates() -> dict:
-    """Low scores as the corridor counts them (NPS detractors, CSAT and CES at the bottom of
-    their scales; thresholds in insights.metrics), over every scored answer."""
-    nps_q = Q(question_type=QuestionType.NPS)
-    effort_q = Q(question_type=QuestionType.EFFORT)
-    return {
-        "low": Count(
-            "question_type",
-            filter=(nps_q & Q(number__lte=metrics.DETRACTOR_MAX))
-            | (CSAT_FILTER & Q(number__lte=metrics.LOW_CSAT_MAX))
-            | (effort_q & Q(number__lte=metrics.LOW_CES_MAX)),
-        ),
-        "scored": Count("question_type", filter=nps_q | CSAT_FILTER | effort_q),
-    }
-
-
 def weakest_touch_points(scope: EvidenceScope, *, limit: int = WEAKEST_TOUCH_POINTS) -> list[dict]:
     """The account's touch points in transaction surveys since the previous wave, the highest
     share of low scores first (a tie: the lower NPS, then corridor order): two queries."""
@@ -307,20 +291,16 @@ def weakest_touch_points(scope: EvidenceScope, *, limit: int = WEAKEST_TOUCH_POI
             )
         )
         .filter(survey__kind=SurveyKind.TRANSACTION, touch_point__isnull=False)
-        .filter(question_type__in=METRIC_TYPES)
+        .filter(question_type__in=CORRIDOR_TYPES)
     )
-    rows = list(
-        answers.order_by()
-        .values("touch_point_id")
-        .annotate(**metric_aggregates(), **low_score_aggregates())
-    )
+    rows = list(answers.order_by().values("touch_point_id").annotate(**corridor_aggregates()))
     points = {
         tp.pk: tp for tp in TouchPoint.objects.filter(pk__in=[r["touch_point_id"] for r in rows])
     }
     result = []
     for row in rows:
         tp = points[row["touch_point_id"]]
-        summary = summary_from_aggregates(row, n=0)
+        ces_values = row["ces_values"]
         result.append(
             {
                 "id": tp.pk,
@@ -330,12 +310,12 @@ def weakest_touch_points(scope: EvidenceScope, *, limit: int = WEAKEST_TOUCH_POI
                 "scored": row["scored"],
                 "low": row["low"],
                 "low_share": metrics.low_score_share(row["low"], row["scored"]),
-                "nps": summary.nps,
-                "nps_n": summary.nps_n,
-                "csat": summary.csat,
-                "csat_n": summary.csat_n,
-                "ces": summary.ces,
-                "ces_n": summary.ces_n,
+                "nps": nps_from_aggregates(row),
+                "nps_n": row["nps_n"],
+                "csat": metrics.csat(row["csat_satisfied"], row["csat_n"]),
+                "csat_n": row["csat_n"],
+                "ces": metrics.mean(row["ces_total"] / ces_values) if ces_values else None,
+                "ces_n": row["ces_n"],
             }
         )
 
