@@ -382,6 +382,8 @@ CEM_PLAN_COMMENT_MAX_LENGTH = env.int("CEM_PLAN_COMMENT_MAX_LENGTH", default=200
 CEM_PLAN_CUSTOMER_POSTS_PER_MINUTE = env.int("CEM_PLAN_CUSTOMER_POSTS_PER_MINUTE", default=20)
 # ... and PDFs it may download per minute (each costs the server most of a second).
 CEM_PLAN_CUSTOMER_PDFS_PER_MINUTE = env.int("CEM_PLAN_CUSTOMER_PDFS_PER_MINUTE", default=6)
+# The customer sees the vertical market's average only over at least this many accounts.
+CEM_PLAN_MARKET_MIN_ACCOUNTS = env.int("CEM_PLAN_MARKET_MIN_ACCOUNTS", default=5)
 # The satisfaction axis of a plan's matrix position (nps, cx_index or csat).
 CEM_PLAN_MATRIX_METRIC = env("CEM_PLAN_MATRIX_METRIC", default="nps")
 # Exports larger than these are built by a Celery task with progress and a download link.

@@ -6,6 +6,8 @@ did not choose to show, anything of another account. Keys and codes, not transla
 the customer view and the PDFs translate them in the reader's language.
 """
 
+from django.conf import settings
+
 from ..models import ActionPlan
 from .targets import targets_for_account
 
@@ -15,6 +17,13 @@ PUBLIC_EVIDENCE = ("scope", "scores", "trend", "matrix", "touch_points")
 
 def public_evidence(evidence: dict) -> dict:
     public = {key: evidence.get(key) for key in PUBLIC_EVIDENCE}
+    scores = dict(public.get("scores") or {})
+    vertical = scores.get("vertical")
+    # A market average over two or three accounts would let one account work out another's
+    # score: the customer sees it only over enough accounts.
+    if vertical and vertical.get("accounts", 0) < settings.CEM_PLAN_MARKET_MIN_ACCOUNTS:
+        scores["vertical"] = None
+    public["scores"] = scores
     scope = dict(public.get("scope") or {})
     scope.pop("wave_id", None)
     scope.pop("previous_wave_id", None)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.apps import apps
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
@@ -127,8 +127,9 @@ def _relationship_responses(*, wave: Wave | None, since: date, until: date) -> Q
 
 def _scores(answers: QuerySet[Answer], responses: QuerySet[Response]) -> dict:
     row = answers.filter(question_type__in=METRIC_TYPES).aggregate(**metric_aggregates())
-    summary = summary_from_aggregates(row, n=responses.count()).as_dict()
-    return {key: summary[key] for key in SCORE_KEYS}
+    counts = responses.aggregate(n=Count("pk"), accounts=Count("account_id", distinct=True))
+    summary = summary_from_aggregates(row, n=counts["n"]).as_dict()
+    return {**{key: summary[key] for key in SCORE_KEYS}, "accounts": counts["accounts"]}
 
 
 def _scores_for(*, accounts: Q, wave: Wave | None, since: date, until: date) -> dict | None:

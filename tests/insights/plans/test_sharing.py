@@ -229,3 +229,19 @@ def test_a_customer_link_downloads_only_so_many_pdfs_a_minute(client, shared, se
     settings.CEM_PLAN_CUSTOMER_PDFS_PER_MINUTE = 1
     assert client.get(f"/p/{share.token}/pdf/").status_code == 200
     assert client.get(f"/p/{share.token}/pdf/").status_code == 429
+
+
+def test_the_market_average_is_shown_to_the_customer_only_over_enough_accounts(
+    plan, story, settings
+):
+    from insights.plans.selectors.documents import plan_content
+    from insights.plans.selectors.plans import plan_for_document
+
+    assert plan.evidence["scores"]["vertical"]["accounts"] == 2  # Northbridge and Riverside
+    settings.CEM_PLAN_MARKET_MIN_ACCOUNTS = 3
+    content = plan_content(plan_for_document(pk=plan.pk))
+    assert content["evidence"]["scores"]["vertical"] is None  # Riverside's score would show
+    assert content["evidence"]["scores"]["account"]["nps"] == -50.0
+    settings.CEM_PLAN_MARKET_MIN_ACCOUNTS = 2
+    content = plan_content(plan_for_document(pk=plan.pk))
+    assert content["evidence"]["scores"]["vertical"]["nps"] == 0.0
