@@ -72,15 +72,6 @@ def test_a_new_plan_is_a_draft_version_one_with_its_creation_in_the_history(plan
     )
 
 
-def test_cases_are_an_empty_seam_until_the_cases_app_is_installed(plan):
-    from django.apps import apps
-
-    cases = plan.evidence["cases"]
-    assert cases["available"] is apps.is_installed("insights.cases")
-    if not cases["available"]:
-        assert cases["open"] == [] and cases["recent"] == []
-
-
 def test_a_period_plan_compares_with_the_period_before(story):
     plan = action_plan_create(
         account=story.northbridge,
@@ -99,3 +90,55 @@ def test_evidence_reads_a_fixed_number_of_queries(story, django_assert_max_num_q
     scope = evidence_scope(account=story.northbridge, wave=story.wave2, today=TODAY)
     with django_assert_max_num_queries(20):
         plan_evidence(scope)
+
+
+def test_the_evidence_lists_the_accounts_open_and_recent_cases(story):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from insights.cases.constants import CaseState
+    from insights.cases.models import Case
+    from tests.insights.cases.factories import AlertRuleFactory
+
+    from .conftest import at
+
+    response = story.broken_comment.response
+
+    def case(account, state, opened, due):
+        closed = {"closed_at": at(opened), "root_cause": "process", "customer_contacted": True}
+        return Case.objects.create(
+            rule=AlertRuleFactory(name="Installation detractor"),  # one case per rule and answer
+            response=response,
+            account=account,
+            touch_point=story.installation,
+            state=state,
+            opened_at=at(opened),
+            due_at=at(due),
+            **(closed if state == CaseState.CLOSED else {}),
+        )
+
+    open_overdue = case(
+        story.northbridge, CaseState.NEW, TODAY.replace(month=1), TODAY.replace(month=1)
+    )
+    recent = case(
+        story.northbridge, CaseState.CLOSED, TODAY.replace(month=2), TODAY.replace(month=2)
+    )
+    case(
+        story.northbridge,
+        CaseState.CLOSED,
+        TODAY.replace(year=2025, month=5),
+        TODAY.replace(year=2025, month=5),
+    )
+    case(story.harbour, CaseState.NEW, TODAY.replace(month=1), TODAY.replace(month=1))
+    assert timezone.now() > open_overdue.due_at + timedelta(hours=1)
+
+    plan = action_plan_create(
+        account=story.northbridge, wave=story.wave2, created_by=story.team_member, today=TODAY
+    )
+    cases = plan.evidence["cases"]
+    assert cases["available"] is True
+    assert [(c["id"], c["overdue"], c["touch_point"]) for c in cases["open"]] == [
+        (open_overdue.pk, True, "Installation")
+    ]
+    assert [c["id"] for c in cases["recent"]] == [recent.pk]  # the May 2025 one predates the window

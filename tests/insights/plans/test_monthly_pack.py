@@ -115,3 +115,28 @@ def test_the_reviews_page_shows_packs_only_to_who_sees_the_whole_market(
     response = client.get(f"/action-plans/reviews/{pack.pk}.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "Healthcare" in client.get("/action-plans/reviews/").content.decode()
+
+
+def test_the_review_counts_the_markets_open_and_overdue_cases(story):
+    from insights.cases.constants import CaseState
+    from insights.cases.models import Case
+    from tests.insights.cases.factories import AlertRuleFactory
+
+    from .conftest import at
+
+    Case.objects.create(
+        rule=AlertRuleFactory(),
+        response=story.broken_comment.response,
+        account=story.northbridge,
+        touch_point=story.installation,
+        state=CaseState.NEW,
+        opened_at=at(date(2026, 1, 12)),
+        due_at=at(date(2026, 1, 13)),
+    )
+    review = monthly_review(
+        vertical_market=story.northbridge.vertical_market, month=ReviewMonth.of(date(2026, 1, 5))
+    )
+    cases = review["cases"]
+    assert (cases["opened"], cases["open"], cases["overdue_n"]) == (1, 1, 1)
+    assert cases["by_touch_point"] == [{"touch_point": "Installation", "n": 1}]
+    assert cases["overdue"][0]["account"] == "Northbridge Health System"
