@@ -259,7 +259,7 @@ def _pack_seed(today: date) -> Report | None:
         defaults={"period_end": month.end},
     )
     if report.status == ReportStatus.PENDING:
-        report = monthly_pack_generate(report_id=report.pk)
+        report = monthly_pack_generate(report_id=report.pk, mail=False)  # seeding mails nobody
     return report
 
 

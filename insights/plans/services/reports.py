@@ -137,13 +137,13 @@ def monthly_pack_pdf(
         return render_report_pdf("insights/reports/monthly_pack.html", context, language=language)
 
 
-def monthly_pack_generate(*, report_id: int, task_id: str = "") -> Report:
-    """Build the pack unless another worker is or did, then mail it (once). Run again after
-    a failed mail, it only mails."""
+def monthly_pack_generate(*, report_id: int, task_id: str = "", mail: bool = True) -> Report:
+    """Build the pack unless another worker is or did, then mail it (once; not with
+    `mail=False`, as the demo seeds it). Run again after a failed mail, it only mails."""
     if _claim(report_id, task_id):
         _build(report_id)
     report = Report.objects.select_related("vertical_market").get(pk=report_id)
-    if report.status == ReportStatus.DONE:
+    if mail and report.status == ReportStatus.DONE:
         monthly_pack_mail(report=report)
     return report
 
