@@ -1,5 +1,5 @@
 """Exports of an account team's plans for a period: one ZIP of PDFs, or the actions as XLSX or
-CSV (formula-safe, insights.exports). Small exports are built in the request; larger ones go
+CSV (through insights.exports, formula-safe). Small exports are built in the request; larger ones go
 to a Celery task that counts its progress on a `Report` row and leaves the file there."""
 
 import io
@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from ...exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, csv_bytes, xlsx_bytes
+from ...exports import XLSX_TYPE, Table, csv_response, xlsx_bytes
 from ..constants import EXPORT_KINDS, PlanStatus, ReportKind, ReportStatus
 from ..models import Action, ActionPlan, Report
 from ..rendering import plan_pdf
@@ -151,11 +151,14 @@ def export_build(*, kind, plans, since, until, progress=None) -> ExportFile:
             plans_zip(plans, progress=progress), _filename(kind, since, until), "application/zip"
         )
     header, rows = actions_table(plans)
+    # The insights pages' one formula-safe writer (insights.exports): every cell text, quoted
+    # where it could be a formula, headers included.
+    table = Table(name="actions", headers=header, rows=rows)
     if kind == ReportKind.ACTIONS_XLSX:
-        content = xlsx_bytes(header, rows, title=_("Actions"))
-        return ExportFile(content, _filename(kind, since, until), XLSX_CONTENT_TYPE)
+        return ExportFile(xlsx_bytes(table), _filename(kind, since, until), XLSX_TYPE)
     if kind == ReportKind.ACTIONS_CSV:
-        return ExportFile(csv_bytes(header, rows), _filename(kind, since, until), CSV_CONTENT_TYPE)
+        content = b"".join(csv_response(table).streaming_content)
+        return ExportFile(content, _filename(kind, since, until), "text/csv; charset=utf-8")
     raise ValueError(f"not an export: {kind!r}")
 
 

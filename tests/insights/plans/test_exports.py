@@ -1,5 +1,6 @@
 """Exports: all of a team's plans for a period as one ZIP of PDFs, the actions as XLSX or CSV
-(formula-injection safe), large ones built by a task that shows its progress."""
+(through the formula-safe insights.exports, tested on its own in tests/insights/test_exports.py),
+large ones built by a task that shows its progress."""
 
 import csv
 import io
@@ -9,7 +10,6 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from insights.exports import csv_bytes, safe_cell, xlsx_bytes
 from insights.plans.constants import ReportKind, ReportStatus
 from insights.plans.models import Report
 from insights.plans.services.contents import action_create
@@ -17,38 +17,6 @@ from insights.plans.services.exports import ExportFile, export_request, export_r
 from insights.plans.services.plans import action_plan_create
 
 pytestmark = pytest.mark.django_db
-
-HOSTILE = [
-    '=HYPERLINK("http://evil","x")',
-    "+cmd|' /C calc'!A0",
-    "-2+3",
-    "@SUM(A1)",
-    "\tTab",
-    "\rCR",
-]
-
-
-@pytest.mark.parametrize("text", HOSTILE)
-def test_a_cell_that_could_be_a_formula_gets_a_leading_quote(text):
-    assert safe_cell(text) == "'" + text
-
-
-def test_numbers_dates_and_plain_text_keep_their_type():
-    assert safe_cell(-2) == -2 and safe_cell(date(2026, 1, 1)) == date(2026, 1, 1)
-    assert safe_cell("Installation") == "Installation" and safe_cell(None) == ""
-
-
-def test_csv_and_xlsx_hold_no_formula_headers_included():
-    header = ["=Title", "Owner"]
-    rows = [[text, "ok"] for text in HOSTILE]
-    parsed = list(csv.reader(io.StringIO(csv_bytes(header, rows).decode("utf-8-sig"))))
-    assert parsed[0] == ["'=Title", "Owner"]
-    assert [row[0] for row in parsed[1:]] == ["'" + text for text in HOSTILE]
-    sheet = load_workbook(io.BytesIO(xlsx_bytes(header, rows))).active
-    cells = [cell for row in sheet.iter_rows() for cell in row]
-    assert all(cell.data_type != "f" for cell in cells)
-    assert sheet["A1"].value == "'=Title"
-    assert sheet["A2"].value == "'" + HOSTILE[0]
 
 
 @pytest.fixture
