@@ -29,6 +29,16 @@ from ..selectors.drilldown import (
 )
 from .charting import matrix_chart, revenue_chart, trend_chart
 
+# Experience targets against actual with their trend, on each audience's dashboard.
+DASHBOARD_TARGETS = 6
+
+
+def _targets(user) -> dict:
+    from ..plans.views.targets import targets_context
+
+    return targets_context(user, limit=DASHBOARD_TARGETS)
+
+
 RESPONSES_PER_PAGE = 50
 
 
@@ -63,6 +73,7 @@ def executive(request: HttpRequest) -> HttpResponse:
             for key, accounts in board.matrix.by_quadrant().items()
         ],
         "metrics": METRICS,
+        **_targets(request.user),
     }
     return render(request, "insights/dashboard_executive.html", context)
 
@@ -108,6 +119,7 @@ def general_manager(request: HttpRequest) -> HttpResponse:
         "board": board,
         "query": _query_without(request, "format"),
         "reads_responses": user_reads_responses(request.user),
+        **_targets(request.user),
     }
     return render(request, "insights/dashboard_manager.html", context)
 
@@ -123,6 +135,7 @@ def account_team(request: HttpRequest) -> HttpResponse:
         "sees_all": user_sees_all_accounts(request.user),
         "reads_responses": reads_responses,
         "query": _query_without(request, "format"),
+        **_targets(request.user),
     }
     return render(request, "insights/dashboard_team.html", context)
 

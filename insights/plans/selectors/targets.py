@@ -195,6 +195,24 @@ def target_list(*, user=None, active_only: bool = True) -> QuerySet[ExperienceTa
     return targets.order_by("due_on", "pk")
 
 
+def target_list_for(*, user) -> QuerySet[ExperienceTarget]:
+    """The active targets that concern `user`: every one for who sees every account; else
+    those of the vertical markets of the user's accounts (or of no market) and of the user's
+    teams (or of no team)."""
+    from django.db.models import Q
+
+    from customers.selectors import user_sees_all_accounts
+
+    targets = target_list()
+    if user_sees_all_accounts(user):
+        return targets
+    markets = Account.objects.visible_to(user).values("vertical_market_id")
+    return targets.filter(
+        Q(vertical_market__isnull=True) | Q(vertical_market_id__in=markets),
+        Q(team__isnull=True) | Q(team__in=user.groups.values("pk")),
+    )
+
+
 def targets_progress_for(
     *,
     user,

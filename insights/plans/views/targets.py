@@ -15,22 +15,33 @@ from customers.constants import RTL_LANGUAGES
 from ..forms import TargetForm
 from ..models import ExperienceTarget
 from ..rendering import target_chart
-from ..selectors.targets import target_list, targets_progress_for
+from ..selectors.targets import target_list, target_list_for, targets_progress_for
 from ..services.targets import target_save
 from .plans import require_perm
 
 
-def targets_context(user, *, vertical_market_id: int | None = None) -> dict:
-    """What the targets include (templates/plans/_targets.html) needs; dashboards call it."""
+def targets_context(user, *, limit: int | None = None) -> dict:
+    """What the targets include (templates/plans/_targets.html) needs: the targets that
+    concern `user` (the soonest due first, at most `limit`) against actual over the accounts
+    the user may see, with their trend charts. The dashboards call it; nothing for a user
+    whose role does not read targets."""
+    if not user.has_perm("plans.view_experiencetarget"):
+        return {"targets": [], "more_targets": False}
+    targets = target_list_for(user=user)
+    shown = targets[:limit] if limit else targets
     rtl = translation.get_language() in RTL_LANGUAGES
-    progress = targets_progress_for(user=user, vertical_market_id=vertical_market_id)
-    return {"targets": [(p, target_chart(p, rtl=rtl)) for p in progress]}
+    progress = targets_progress_for(user=user, targets=shown)
+    return {
+        "targets": [(p, target_chart(p, rtl=rtl)) for p in progress],
+        "more_targets": bool(limit) and targets.count() > limit,
+    }
 
 
 @staff_member_required
 @permission_required("plans.view_experiencetarget", raise_exception=True)
 def target_list_view(request: HttpRequest) -> HttpResponse:
     context = targets_context(request.user)
+    context["targets_page"] = True
     context["can_change"] = request.user.has_perm("plans.change_experiencetarget")
     context["inactive"] = target_list(active_only=False).filter(is_active=False)
     return render(request, "plans/target_list.html", context)

@@ -135,3 +135,27 @@ def test_the_targets_page_shows_target_against_actual_with_its_trend(
     html = client.get("/action-plans/targets/").content.decode()
     assert "Net Promoter Score 40.0" in html
     assert "<svg" in html
+
+
+def test_the_dashboards_show_the_targets_that_concern_the_viewer_with_their_trend(
+    client, installation_target, story
+):
+    retail = ExperienceTargetFactory(
+        name="Retail relationship NPS 20", vertical_market=story.harbour.vertical_market, value=20
+    )
+    installation_target.refresh_from_db()  # its value as stored: 40.0
+    client.force_login(story.team_member)  # serves Northbridge (Healthcare) only
+    for path in ("/insights/", "/insights/team/", "/insights/gm/"):
+        html = client.get(path).content.decode()
+        section = html[html.index('id="experience-targets"') :]
+        assert str(installation_target) in section, path
+        assert retail.name not in section, path
+        assert "<svg" in section, path
+
+
+def test_a_role_that_reads_no_targets_sees_none_on_the_dashboards(client, installation_target):
+    from cem_project.roles import SURVEY_DESIGNER
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="designer", roles=[SURVEY_DESIGNER]))
+    assert 'id="experience-targets"' not in client.get("/insights/team/").content.decode()
