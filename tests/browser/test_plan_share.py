@@ -90,3 +90,39 @@ def test_an_unknown_plan_link_is_the_plain_404_page(page):
     assert response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Link not valid")
     assert blocking_violations(page) == []
+
+
+SIDEWAYS = "document.scrollingElement.scrollWidth - window.innerWidth"
+
+
+@pytest.mark.parametrize("language", ["en", "fa"])
+def test_the_staff_plan_pages_pass_axe_and_fit_a_phone(new_context, live_server, language):
+    from django.conf import settings
+    from django.test import Client
+
+    from .conftest import PHONE
+
+    share, _action = shared_plan("en")
+    client = Client()
+    client.force_login(share.plan.created_by)
+    context = new_context(viewport=PHONE)
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            },
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url},
+        ]
+    )
+    page = context.new_page()
+    for path in (
+        "/action-plans/",
+        f"/action-plans/{share.plan_id}/",
+        f"/action-plans/{share.plan_id}/edit/",
+        "/action-plans/targets/",
+    ):
+        assert page.goto(path).status == 200, path
+        assert blocking_violations(page) == [], path
+        assert page.evaluate(SIDEWAYS) <= 0, path
