@@ -9,7 +9,6 @@ survey links' headers: no-referrer, no-store, the strict CSP, no framing.
 """
 
 import logging
-import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,16 +16,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.core import get_usage
 
-# The survey links' protections, reused as they are (one limiter for every public link).
-from surveys.views.public import (
-    client_ip,
-    per_minute_count,
-    public_page,
-    public_page_headers,
-    token_guess_record,
-    token_guesses_exceeded,
-)
+# The survey links' protections, reused as they are: one limiter for every public link.
+from cem_project.ratelimits import LINK_FAILURES, client_ip, limit_hit
+from surveys.views.public import public_page, public_page_headers, refuse_file_uploads
 
 from ...reports import ReportRenderError
 from ..models import ActionComment, PlanAcknowledgement, PlanShare
@@ -49,21 +43,19 @@ def _writes_per_minute() -> int:
 
 
 def _not_found(request: HttpRequest) -> HttpResponse:
-    """Unknown, revoked and expired links look alike, so a guesser learns nothing."""
-    count = token_guess_record(request)
+    """Unknown, revoked and expired links look alike, so a guesser learns nothing. Only these
+    failed lookups count against the address (the survey links' LINK_FAILURES), after the
+    lookup: a valid link is served whatever was guessed from the same address."""
+    if limit_hit(request, LINK_FAILURES):
+        security_logger.warning("Plan link lookups rate-limited for %s", client_ip(request))
+        return public_page(request, TEMPLATES + "rate_limited.html", status=429)
     security_logger.warning(
-        "Invalid plan link requested from %s (%s, %d this minute)",
-        client_ip(request),
-        request.method,
-        count,
+        "Invalid plan link requested from %s (%s)", client_ip(request), request.method
     )
     return public_page(request, TEMPLATES + "not_found.html", status=404)
 
 
 def _resolve(request: HttpRequest, token: str) -> tuple[PlanShare | None, HttpResponse | None]:
-    if token_guesses_exceeded(request):
-        security_logger.warning("Plan link lookups rate-limited for %s", client_ip(request))
-        return None, public_page(request, TEMPLATES + "rate_limited.html", status=429)
     share = plan_share_resolve(token=token, touch=request.method == "GET")
     if share is None:
         return None, _not_found(request)
@@ -108,13 +100,21 @@ def _page(
         return public_page(request, TEMPLATES + "plan.html", context, status=status)
 
 
-def _over_limit(share: PlanShare, what: str, limit: int) -> bool:
-    key = f"plans:customer-{what}:{share.pk}:{int(time.time() // 60)}"
-    return per_minute_count(key) > limit
+def _over_limit(request: HttpRequest, share: PlanShare, what: str, limit: int) -> bool:
+    """Count one `what` for this link (django-ratelimit in the shared cache, per link and
+    minute, as cem_project.ratelimits counts per address); True once over `limit`."""
+    usage = get_usage(
+        request,
+        group=f"plan-link-{what}",
+        key=lambda _group, _request: str(share.pk),
+        rate=f"{limit}/60s",
+        increment=True,
+    )
+    return bool(usage and usage["should_limit"])
 
 
 def _too_many_writes(request: HttpRequest, share: PlanShare) -> bool:
-    return _over_limit(share, "post", _writes_per_minute())
+    return _over_limit(request, share, "post", _writes_per_minute())
 
 
 def _back(share: PlanShare, done: str, anchor: str = "") -> HttpResponse:
@@ -132,6 +132,7 @@ def plan_view(request: HttpRequest, token: str) -> HttpResponse:
 @csrf_exempt
 @public_page_headers
 @require_POST
+@refuse_file_uploads
 def plan_acknowledge_view(request: HttpRequest, token: str) -> HttpResponse:
     share, refused = _resolve(request, token)
     if refused:
@@ -145,6 +146,7 @@ def plan_acknowledge_view(request: HttpRequest, token: str) -> HttpResponse:
 @csrf_exempt
 @public_page_headers
 @require_POST
+@refuse_file_uploads
 def plan_comment_view(request: HttpRequest, token: str, action_id: int) -> HttpResponse:
     share, refused = _resolve(request, token)
     if refused:
@@ -173,7 +175,7 @@ def plan_pdf_view(request: HttpRequest, token: str) -> HttpResponse:
     if refused:
         return refused
     # A PDF costs the server most of a second: a link may ask for only so many a minute.
-    if _over_limit(share, "pdf", settings.CEM_PLAN_CUSTOMER_PDFS_PER_MINUTE):
+    if _over_limit(request, share, "pdf", settings.CEM_PLAN_CUSTOMER_PDFS_PER_MINUTE):
         return public_page(request, TEMPLATES + "rate_limited.html", status=429)
     version = shared_version(share)
     try:
