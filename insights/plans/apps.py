@@ -9,3 +9,6 @@ class PlansConfig(AppConfig):
     label = "plans"
     verbose_name = _("Action plans and targets")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401 (answers customers' erasure and export signals)
