@@ -437,6 +437,8 @@ SPECTACULAR_SETTINGS = {
         "ConditionKindEnum": "insights.cases.constants.ConditionKind",
         "RouteTargetEnum": "insights.cases.constants.RouteTarget",
         "QuadrantEnum": "surveys.constants.Quadrant",
+        # The matrix places an account in a quadrant or, with too few answers, nowhere.
+        "MatrixPlacementEnum": "insights.metrics.PLACEMENTS",
         "KindEnum": "surveys.constants.SurveyKind",
         "DriverEnum": "surveys.constants.Driver",
         "PlanStatusEnum": "insights.plans.constants.PlanStatus",

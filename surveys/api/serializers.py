@@ -9,7 +9,7 @@ from customers.constants import Language
 from customers.models import Account, TouchPoint, TouchPointEvent
 from customers.selectors import account_lookup, contact_lookup, touch_point_lookup
 
-from ..constants import CHOICE_TYPES, Driver, QuestionType
+from ..constants import CHOICE_TYPES, Driver, QuestionType, SkipReason
 from ..models import Choice, Invitation, Question, Response, Survey
 
 
@@ -231,6 +231,11 @@ class EventInputSerializer(serializers.Serializer):
 
 
 class EventInvitationSerializer(serializers.ModelSerializer):
+    # Declared: a derived read-only field would lose the blank of an invitation not skipped.
+    skip_reason = serializers.ChoiceField(
+        choices=SkipReason.choices, allow_blank=True, read_only=True
+    )
+
     class Meta:
         model = Invitation
         fields = ["id", "survey", "status", "skip_reason", "send_after", "sent_at"]

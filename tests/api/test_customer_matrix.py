@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from tests.factories import AccountFactory, AccountRevenueFactory, VerticalMarketFactory
 from tests.insights.builders import Programme, nps_answers
+from tests.openapi import schema_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +48,7 @@ def test_the_matrix_has_exactly_the_contract_fields_and_hand_computed_figures(ad
     }
     assert rows["Quiet"]["quadrant"] == "insufficient"
     assert rows["Quiet"]["satisfaction"] is None and rows["Quiet"]["n"] == 0
+    assert schema_errors(admin_api, "CustomerMatrixOutput", body) == []
 
 
 def test_the_matrix_of_a_wave_by_cx_index_in_one_vertical_market(admin_api, settings):

@@ -3,12 +3,10 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.constants import Language
 from customers.models import TouchPoint
-from surveys.api.serializers import enum_ref
 from surveys.constants import Quadrant, SurveyKind
 from surveys.models import Question, Survey
 
@@ -28,20 +26,20 @@ from ..models import AlertCondition, AlertRule, Case, CaseEvent, CaseReply, Repl
 MAX_CONDITIONS = 50
 
 
-@extend_schema_field(enum_ref("KindEnum"))
-class SurveyKindField(serializers.ChoiceField):
-    """The survey kinds, as the surveys API names them."""
-
-    def __init__(self, **kwargs):
-        super().__init__(choices=SurveyKind.choices, **kwargs)
-
-
 def _staff():
     return get_user_model().objects.filter(is_staff=True, is_active=True)
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
-    actor = serializers.CharField(source="actor.get_username", default=None, read_only=True)
+    actor = serializers.CharField(
+        source="actor.get_username", default=None, allow_null=True, read_only=True
+    )
+    # Declared, not derived: a read-only ModelSerializer field drops allow_blank, and the
+    # schema would then deny the "" of an event that is not a transition.
+    from_state = serializers.ChoiceField(
+        choices=CaseState.choices, allow_blank=True, read_only=True
+    )
+    to_state = serializers.ChoiceField(choices=CaseState.choices, allow_blank=True, read_only=True)
 
     class Meta:
         model = CaseEvent
@@ -50,7 +48,9 @@ class CaseEventSerializer(serializers.ModelSerializer):
 
 
 class CaseReplySerializer(serializers.ModelSerializer):
-    sent_by = serializers.CharField(source="sent_by.get_username", default=None, read_only=True)
+    sent_by = serializers.CharField(
+        source="sent_by.get_username", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = CaseReply
@@ -67,17 +67,26 @@ class AnswerLineSerializer(serializers.Serializer):
 
 class CaseSerializer(serializers.ModelSerializer):
     rule_name = serializers.CharField(source="rule.name", read_only=True)
-    account_name = serializers.CharField(source="account.name", default=None, read_only=True)
-    contact_name = serializers.CharField(source="contact.name", default=None, read_only=True)
+    account_name = serializers.CharField(
+        source="account.name", default=None, allow_null=True, read_only=True
+    )
+    contact_name = serializers.CharField(
+        source="contact.name", default=None, allow_null=True, read_only=True
+    )
     touch_point_code = serializers.CharField(
-        source="touch_point.code", default=None, read_only=True
+        source="touch_point.code", default=None, allow_null=True, read_only=True
     )
     owner_username = serializers.CharField(
-        source="owner.get_username", default=None, read_only=True
+        source="owner.get_username", default=None, allow_null=True, read_only=True
     )
-    team_name = serializers.CharField(source="team.name", default=None, read_only=True)
+    team_name = serializers.CharField(
+        source="team.name", default=None, allow_null=True, read_only=True
+    )
     next_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
     is_overdue = serializers.BooleanField(read_only=True)
+    root_cause = serializers.ChoiceField(
+        choices=RootCause.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Case
@@ -126,7 +135,10 @@ class ConditionSerializer(serializers.ModelSerializer):
     survey = serializers.PrimaryKeyRelatedField(
         queryset=Survey.objects.all(), required=False, allow_null=True
     )
-    survey_kind = SurveyKindField(required=False, allow_blank=True)
+    # KindEnum by ENUM_NAME_OVERRIDES, with the blank of "any kind" beside it.
+    survey_kind = serializers.ChoiceField(
+        choices=SurveyKind.choices, required=False, allow_blank=True
+    )
     touch_point = serializers.SlugRelatedField(
         slug_field="code", queryset=TouchPoint.objects.all(), required=False, allow_null=True
     )

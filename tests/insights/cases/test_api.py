@@ -9,6 +9,7 @@ from cem_project.roles import ANALYST, SURVEY_DESIGNER
 from insights.cases.constants import CaseEventKind, CaseState
 from insights.cases.models import AlertCondition, AlertRule, Case
 from tests.factories import UserFactory
+from tests.openapi import schema_errors
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +197,28 @@ def test_the_dry_run_endpoint_counts_the_back_catalogue(world, cases):
     body = admin.get(f"/api/v1/alert-rules/{world.rule.pk}/dry-run/").json()
     assert body == {"matches": 2, "with_case": 2, "would_open": 0}
     assert admin.get(f"/api/v1/alert-rules/{world.rule.pk}/dry-run/?since=x").status_code == 400
+
+
+def test_a_new_case_without_team_or_root_cause_fits_the_schema(world, cases):
+    """schemathesis found the schema denying what a new case answers: no team, no root cause
+    yet, and an opening event with no from_state and no actor."""
+    case_a, _ = cases
+    admin = api(UserFactory(username="root", superuser=True))
+
+    detail = admin.get(f"/api/v1/cases/{case_a.pk}/").json()
+    listed = admin.get("/api/v1/cases/").json()
+
+    assert (detail["team_name"], detail["root_cause"]) == (None, "")
+    assert any(e["from_state"] == "" and e["actor"] is None for e in detail["events"])
+    assert schema_errors(admin, "CaseDetail", detail) == []
+    assert schema_errors(admin, "PaginatedCaseList", listed) == []
+
+
+def test_a_rule_whose_condition_has_any_survey_kind_fits_the_schema(designer):
+    """A condition's survey_kind is "" for every kind, and the schema must say so."""
+    created = api(designer).post("/api/v1/alert-rules/", RULE, format="json").json()
+
+    body = api(designer).get(f"/api/v1/alert-rules/{created['id']}/").json()
+
+    assert {c["survey_kind"] for c in body["conditions"]} == {""}
+    assert schema_errors(api(designer), "AlertRule", body) == []
