@@ -42,8 +42,10 @@ fonts: install
 demo: install
 	@scripts/demo.sh
 
+# Two workers, as this machine kind has two cores; the integration tests share one of them
+# (tests/conftest.py groups them: they share a broker).
 test: install chromium
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -125,6 +125,15 @@ def smtp_email(settings, smtp_sink):
     return smtp_sink
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """Under pytest-xdist (`make test` runs `-n 2`), the integration tests share one worker:
+    they share one Redis database as their broker, and a real Celery worker of one test must
+    never pick up the tasks of another."""
+    for item in items:
+        if item.get_closest_marker("integration"):
+            item.add_marker(pytest.mark.xdist_group("integration"))
+
+
 def pytest_sessionfinish(session) -> None:
     """Delete this run's SQLite test database file (see cem_project/settings/test.py)."""
     from pathlib import Path
