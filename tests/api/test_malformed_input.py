@@ -116,3 +116,25 @@ def test_an_overlong_username_for_a_token_is_400(api_client):
 
     assert response.status_code == 400
     assert "username" in response.json()
+
+
+def test_every_writable_code_field_refuses_a_nul():
+    """A code looked up in PostgreSQL with a NUL in it is a 500; CodeRelatedField refuses it,
+    so every writable lookup by code must be one."""
+    from rest_framework import serializers
+
+    from cem_project.urls import urlpatterns  # noqa: F401  (imports every API module)
+    from customers.api.serializers import CodeRelatedField
+
+    pending, plain = [serializers.Serializer], []
+    while pending:
+        for subclass in pending.pop().__subclasses__():
+            pending.append(subclass)
+            if subclass.__module__.split(".")[0] not in {"surveys", "customers", "insights"}:
+                continue
+            for name, field in subclass._declared_fields.items():
+                field = getattr(field, "child_relation", field)
+                lookup = isinstance(field, serializers.SlugRelatedField) and not field.read_only
+                if lookup and not isinstance(field, CodeRelatedField):
+                    plain.append(f"{subclass.__qualname__}.{name}")
+    assert plain == []

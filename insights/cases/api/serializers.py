@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from customers.api.serializers import CodeRelatedField
 from customers.constants import Language
 from customers.models import TouchPoint
 from surveys.constants import Quadrant, SurveyKind
@@ -139,7 +140,7 @@ class ConditionSerializer(serializers.ModelSerializer):
     survey_kind = serializers.ChoiceField(
         choices=SurveyKind.choices, required=False, allow_blank=True
     )
-    touch_point = serializers.SlugRelatedField(
+    touch_point = CodeRelatedField(
         slug_field="code", queryset=TouchPoint.objects.all(), required=False, allow_null=True
     )
     question = serializers.PrimaryKeyRelatedField(

@@ -4,6 +4,7 @@ services'); what the server decides (status, version, evidence) is read-only."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from customers.api.serializers import CodeRelatedField
 from customers.constants import Language
 from customers.models import Account, TouchPoint
 from surveys.constants import Driver
@@ -58,7 +59,7 @@ class ActionInputSerializer(serializers.Serializer):
     owner_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
     status = serializers.ChoiceField(choices=ActionStatus.choices, default=ActionStatus.PLANNED)
-    touch_point = serializers.SlugRelatedField(
+    touch_point = CodeRelatedField(
         slug_field="code", queryset=TouchPoint.objects.all(), required=False, allow_null=True
     )
     theme = serializers.ChoiceField(choices=Driver.choices, required=False, allow_blank=True)
@@ -68,7 +69,7 @@ class ActionInputSerializer(serializers.Serializer):
 class FindingInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     text = serializers.CharField(required=False, allow_blank=True, default="")
-    touch_point = serializers.SlugRelatedField(
+    touch_point = CodeRelatedField(
         slug_field="code", queryset=TouchPoint.objects.all(), required=False, allow_null=True
     )
     theme = serializers.ChoiceField(choices=Driver.choices, required=False, allow_blank=True)

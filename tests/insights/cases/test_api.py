@@ -222,3 +222,15 @@ def test_a_rule_whose_condition_has_any_survey_kind_fits_the_schema(designer):
 
     assert {c["survey_kind"] for c in body["conditions"]} == {""}
     assert schema_errors(api(designer), "AlertRule", body) == []
+
+
+def test_a_nul_in_a_conditions_touch_point_is_a_400_and_stores_nothing(designer):
+    """Found by schemathesis on PostgreSQL, which cannot compare a NUL: a 500."""
+    condition = {"kind": "touch_point", "touch_point": "install\x00ation"}
+    rule = {**RULE, "conditions": [condition]}
+
+    response = api(designer).post("/api/v1/alert-rules/", rule, format="json")
+
+    assert response.status_code == 400
+    assert "touch_point" in str(response.json())
+    assert not AlertRule.objects.exists()
