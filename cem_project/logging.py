@@ -14,3 +14,19 @@ class ScrubSurveyTokens(logging.Filter):
             record.msg = _TOKEN_PATH.sub(r"/\1/[token]/", message)
             record.args = None
         return True
+
+
+# Presentation properties of SVG that CSS does not know (matplotlib writes them as styles).
+_SVG_STYLE_WARNING = re.compile(
+    r"^Ignored `(fill|stroke|text-anchor|clip-rule|marker|stop-|paint-order)[a-z-]*:.*"
+    r"unknown property"
+)
+
+
+class DropInlineSvgStyleWarnings(logging.Filter):
+    """WeasyPrint first reads the style attributes of an SVG inlined in HTML as CSS and warns
+    about every SVG property there (hundreds per report); its SVG renderer then applies them.
+    Those lines are noise; every other WeasyPrint warning stays."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not _SVG_STYLE_WARNING.match(record.getMessage())

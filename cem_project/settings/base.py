@@ -450,7 +450,10 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"scrub_tokens": {"()": "cem_project.logging.ScrubSurveyTokens"}},
+    "filters": {
+        "scrub_tokens": {"()": "cem_project.logging.ScrubSurveyTokens"},
+        "svg_style_noise": {"()": "cem_project.logging.DropInlineSvgStyleWarnings"},
+    },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["scrub_tokens"]},
     },
@@ -462,5 +465,6 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Every login's bookkeeping at INFO; lockouts are warnings.
         "axes": {"level": "WARNING"},
+        "weasyprint": {"filters": ["svg_style_noise"]},
     },
 }
