@@ -1,7 +1,8 @@
 """The mails of action plans: the customer's link (in the contact's language) and the notices
-to the account team when a contact acknowledges or comments. Each mail is claimed on its row
-(`mailed_at`, `notified_at`) with a conditional UPDATE before it goes out, so a task run twice
-sends it once; a failed send releases the claim for the retry."""
+to the account team (in each member's language) when a contact acknowledges or comments.
+Each mail is claimed on its row (`mailed_at`, `notified_at`) with a conditional UPDATE before
+it goes out, so a task run twice sends it once; a failed send releases the claim for the
+retry."""
 
 import logging
 from email.utils import formataddr
@@ -13,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from customers.constants import RTL_LANGUAGES
+from insights.cases.models import StaffProfile
 
 from ..models import ActionComment, ActionPlan, PlanAcknowledgement, PlanShare
 
@@ -72,19 +74,32 @@ def plan_share_mail(*, share_id: int) -> bool:
     return True
 
 
-def team_recipients(plan: ActionPlan) -> list[str]:
-    """The account team, its general manager and the plan's author: whoever has an address."""
+def team_recipients(plan: ActionPlan) -> dict[str, list[str]]:
+    """The account team, its general manager and the plan's author, whoever has an address,
+    by the language each reads (`StaffProfile.language`, else LANGUAGE_CODE)."""
     account = plan.account
-    users = get_user_model().objects.filter(is_active=True).exclude(email="")
     ids = set(account.account_team.values_list("pk", flat=True))
     if account.general_manager_id:
         ids.add(account.general_manager_id)
     if plan.created_by_id:
         ids.add(plan.created_by_id)
-    return [
-        formataddr((user.get_full_name() or user.get_username(), user.email))
-        for user in users.filter(pk__in=ids).order_by("username")
-    ]
+    users = (
+        get_user_model()
+        .objects.filter(pk__in=ids, is_active=True)
+        .exclude(email="")
+        .order_by("username")
+    )
+    languages = dict(
+        StaffProfile.objects.filter(user__in=users)
+        .exclude(language="")
+        .values_list("user_id", "language")
+    )
+    by_language: dict[str, list[str]] = {}
+    for user in users:
+        language = languages.get(user.pk, settings.LANGUAGE_CODE)
+        address = formataddr((user.get_full_name() or user.get_username(), user.email))
+        by_language.setdefault(language, []).append(address)
+    return by_language
 
 
 def _notice(kind: str, object_id: int):
@@ -110,24 +125,21 @@ def plan_team_notify(*, kind: str, object_id: int) -> bool:
         return False
     notice = _notice(kind, object_id)
     plan = notice.share.plan
-    to = team_recipients(plan)
-    if not to:
+    recipients = team_recipients(plan)
+    if not recipients:
         logger.warning("Plan %s has nobody to tell about a customer's %s", plan.pk, kind)
         return False
-    message = _message(
-        template=kind,
-        context={
-            "plan": plan,
-            "account": plan.account,
-            "contact": notice.contact,
-            "notice": notice,
-            "url": f"{settings.SITE_URL}/action-plans/{plan.pk}/",
-        },
-        to=to,
-        language=settings.LANGUAGE_CODE,
-    )
+    context = {
+        "plan": plan,
+        "account": plan.account,
+        "contact": notice.contact,
+        "notice": notice,
+        "url": f"{settings.SITE_URL}/action-plans/{plan.pk}/",
+    }
+    # One mail per language; should a later one fail, the retry sends the earlier ones again.
     try:
-        message.send()
+        for language, to in sorted(recipients.items()):
+            _message(template=kind, context=context, to=to, language=language).send()
     except Exception:
         model.objects.filter(pk=object_id, notified_at=now).update(notified_at=None)
         raise

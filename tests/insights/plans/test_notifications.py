@@ -75,3 +75,24 @@ def test_a_notice_is_sent_once_even_when_its_task_runs_twice(
     ack = share.acknowledgements.get()
     assert plan_team_notify_task("acknowledgement", ack.pk) is False
     assert len(smtp_email.messages) == before
+
+
+def test_each_member_of_the_team_is_told_in_their_own_language(
+    client, published, smtp_email, story, django_capture_on_commit_callbacks
+):
+    from insights.cases.models import StaffProfile
+    from tests.factories import UserFactory
+
+    share, _action = published
+    colleague = UserFactory(username="am.piotr", email="piotr@hitouch.example")
+    StaffProfile.objects.create(user=colleague, language="pl")
+    story.northbridge.account_team.add(colleague)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/p/{share.token}/acknowledge/")
+
+    by_recipient = {_to(m): m["Subject"] for m in smtp_email.messages[1:]}
+    english = "Sara Karimi (Northbridge Health System) acknowledged the action plan"
+    assert by_recipient["olivia@hitouch.example"] == english
+    polish = by_recipient["piotr@hitouch.example"]
+    assert "Sara Karimi" in polish and polish != english
