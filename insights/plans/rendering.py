@@ -161,7 +161,7 @@ def _corridor_chart(touch_points: list[dict], *, rtl: bool):
         title=_("Share of low scores per touch point"),
         description=description,
         highlight=0,
-        value_label=_("% low scores"),
+        value_label=_("Low scores (%)"),
         value_range=(0, 100),
         rtl=rtl,
         chart_id="plan-corridor",

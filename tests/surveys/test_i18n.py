@@ -1,11 +1,13 @@
 """The message catalogs: the public pages and the invitation email in zh-Hans, Polish, Persian."""
 
 import re
+import shutil
 from pathlib import Path
 
 import polib
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
@@ -47,6 +49,11 @@ def placeholders(text: str) -> list[str]:
     return sorted(re.findall(r"%\(\w+\)[sd]", text))
 
 
+def all_placeholders(text: str) -> list[str]:
+    """%(name)s, %s and {name} placeholders, and %% (a literal per cent in a format)."""
+    return sorted(re.findall(r"%\(\w+\)[sdfi]|%[sdfi]|%%|\{[\w.]*\}", text))
+
+
 def used_by(entry: polib.POEntry, prefixes: tuple[str, ...]) -> bool:
     return any(path.startswith(prefixes) for path, _line in entry.occurrences)
 
@@ -76,6 +83,48 @@ def test_every_public_msgid_is_translated(locale):
             assert entry.msgstr.strip(), entry.msgid
             # Same placeholders, or the page breaks at render time.
             assert placeholders(entry.msgstr) == placeholders(entry.msgid), entry.msgid
+
+
+def test_the_catalogs_hold_every_translatable_string_of_the_source(tmp_path, monkeypatch):
+    """makemessages over the tree, into a copy of the catalogs: a string added to the code
+    without its translations (or changed so that its translation turns fuzzy) fails here."""
+    root = Path(settings.BASE_DIR)
+    for child in root.iterdir():
+        if child.name not in {"locale", "var", "node_modules"} and not child.name.startswith("."):
+            (tmp_path / child.name).symlink_to(child)
+    shutil.copytree(LOCALE_DIR, tmp_path / "locale")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(settings, "LOCALE_PATHS", [str(tmp_path / "locale")])
+
+    call_command("makemessages", locale=list(LOCALES), symlinks=True, verbosity=0)
+
+    for locale in LOCALES:
+        fresh = polib.pofile(str(tmp_path / "locale" / locale / "LC_MESSAGES" / "django.po"))
+        missing = [e.msgid for e in fresh if not e.obsolete and not e.translated()]
+        assert missing == [], locale
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_msgid_of_the_product_is_translated_with_its_placeholders(locale):
+    """Staff pages, the admin, mails, PDFs and API docs too: nothing untranslated or fuzzy."""
+    wrong = []
+    for entry in catalog(locale):
+        if entry.obsolete:
+            continue
+        if "fuzzy" in entry.flags:
+            wrong.append(("fuzzy", entry.msgid))
+        elif entry.msgid_plural:
+            forms = entry.msgstr_plural.values()
+            if not all(form.strip() for form in forms):
+                wrong.append(("untranslated plural", entry.msgid))
+            elif any(set(all_placeholders(f)) != set(all_placeholders(entry.msgid_plural))
+                     for f in forms):  # fmt: skip
+                wrong.append(("placeholders", entry.msgid))
+        elif not entry.msgstr.strip():
+            wrong.append(("untranslated", entry.msgid))
+        elif all_placeholders(entry.msgstr) != all_placeholders(entry.msgid):
+            wrong.append(("placeholders", entry.msgid))
+    assert wrong == []
 
 
 @pytest.mark.parametrize("locale", LOCALES)

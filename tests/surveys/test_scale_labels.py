@@ -110,12 +110,13 @@ def test_the_translations_page_counts_the_scale_labels_as_translated(staff_clien
 
     completeness = {c.language: c for c in translation_completeness(survey=survey)}
 
+    # The template's own texts come translated from the catalogs too; the title does not.
     for language in ("zh-hans", "pl", "fa"):
-        assert completeness[language].translated == label_keys
-        assert completeness[language].total > label_keys
+        assert label_keys <= completeness[language].translated < completeness[language].total
     url = reverse("surveys:translations:overview", args=[survey.pk])
     page = staff_client.get(url).content.decode()
-    assert f"{label_keys}/{completeness['fa'].total} texts" in page
+    fa = completeness["fa"]
+    assert f"{fa.translated}/{fa.total} texts" in page
 
 
 def test_a_designers_own_label_is_translated_per_survey(client):

@@ -65,8 +65,17 @@ def _catalog_adds(monkeypatch, language: str, texts: dict[str, str]) -> None:
         monkeypatch.setitem(catalog, f"survey template\x04{msgid}", msgstr)
 
 
+def _catalog_drops(monkeypatch, language: str, msgids: list[str]) -> None:
+    """Translations a catalog does not have yet, for this test only."""
+    for catalog in trans_real.translation(language)._catalog._catalogs:
+        for msgid in msgids:
+            monkeypatch.delitem(catalog, f"survey template\x04{msgid}", raising=False)
+
+
 def test_template_texts_reach_every_language_whose_catalog_translates_them(monkeypatch):
     intro = str(SURVEY_TEMPLATES["effort"].intro)
+    with translation.override(None):
+        _catalog_drops(monkeypatch, "pl", ["Partly", str(THANK_YOU)])
     _catalog_adds(
         monkeypatch,
         "pl",

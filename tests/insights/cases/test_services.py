@@ -166,7 +166,7 @@ def test_past_the_threshold_new_cases_wait_for_one_daily_digest(
     assert digests_send() == 0  # a doubled beat sends nothing twice
     digest = mail.outbox[2]
     assert digest.to == [world.specialist.email]
-    assert "2 new cases" in digest.subject
+    assert "2 nowe zgłoszenia" in digest.subject  # the specialist reads Polish
     for case_id in Case.objects.values_list("pk", flat=True):
         assert (f"/cases/{case_id}/" in digest.body) is (case_id in held)
     assert not CaseNotice.objects.filter(status=NoticeStatus.DIGEST).exists()
