@@ -98,6 +98,8 @@ def test_the_tour_from_the_dashboard_to_the_plan_agreed_with_the_customer(demo):
         .first()
     )
     assert case_id == expected.pk
+    # README: At-risk accounts' cases go to their general manager, not the specialist.
+    assert expected.owner.username == "gm.healthcare"
     case_page = html(client.get(case_links[0]))
     assert "Call center" in case_page
     account_links = dict(links(element(case_page, "case-account")))
@@ -117,11 +119,36 @@ def test_the_tour_from_the_dashboard_to_the_plan_agreed_with_the_customer(demo):
     assert "Acknowledged" in plan_page
     for ack in acknowledged:
         assert ack.contact.name in plan_page
+    # README: acknowledged by the customer's key contact, Daniel Mitchell.
+    assert [(a.contact.name, a.contact.is_key_contact) for a in acknowledged] == [
+        ("Daniel Mitchell", True)
+    ]
 
     # The account page links the same plan, saying the customer acknowledged it.
     plans_section = element(account_page, "account-plans")
     assert (f"/action-plans/{plan.pk}/", plan.title) in links(plans_section)
     assert "acknowledged by" in plans_section
+
+
+def test_the_general_manager_follows_the_same_links(demo):
+    client = logged_in("gm.healthcare")
+    northbridge = Account.objects.get(name=TOUR_ACCOUNT)
+    account_page = html(client.get(f"/insights/accounts/{northbridge.pk}/"))
+    row = re.search(r'data-weakest="true"(.*?)</tr>', account_page, re.S)[1]
+    case_href = next(href for href, _ in links(row) if href.startswith("/cases/"))
+    assert "Its action plans" in html(client.get(case_href))
+    assert 'id="account-plans"' in account_page
+
+
+def test_the_call_center_specialist_does_not_see_northbridges_cases(demo):
+    northbridge = Account.objects.get(name=TOUR_ACCOUNT)
+    specialist = get_user_model().objects.get(username="sp.callcenter")
+    seen = Case.objects.visible_to(specialist)
+    assert seen.filter(touch_point__code="call-center").exists()
+    assert not seen.filter(account=northbridge).exists()
+    client = logged_in("sp.callcenter")
+    case = Case.objects.filter(account=northbridge, touch_point__code="call-center").first()
+    assert client.get(f"/cases/{case.pk}/").status_code == 404
 
 
 def test_the_executive_sees_the_accounts_at_risk_but_no_case_and_no_plan(demo):
@@ -135,7 +162,16 @@ def test_the_executive_sees_the_accounts_at_risk_but_no_case_and_no_plan(demo):
 
 @pytest.mark.parametrize(
     "username",
-    ["admin", "executive", "analyst", "gm.healthcare", "am.olivia", "sp.installation", "designer"],
+    [
+        "admin",
+        "executive",
+        "analyst",
+        "gm.healthcare",
+        "am.olivia",
+        "sp.installation",
+        "sp.callcenter",
+        "designer",
+    ],
 )
 def test_the_readme_demo_users_log_in_with_the_readme_password(demo, username):
     user = get_user_model().objects.get(username=username)
