@@ -42,13 +42,14 @@ from .plans.demo import plans_demo_reset, plans_demo_seed
 class DemoSummary:
     created_activity: bool
     verticals: int
-    accounts: int
+    accounts: int  # every demo account: the customers and the event-demo account
     contacts: int
     surveys: int
     invitations: int
     responses: int
     answers: int
     password: str
+    customers: int = 0  # the HiTouch customers among the accounts
     event_contacts: tuple[str, ...] = ()
     cases: object = None  # insights.cases.demo.CasesDemoSummary
     plans: int = 0
@@ -154,12 +155,14 @@ def demo_seed(
     demo_predictions_seed(accounts=customers.accounts, seed=seed)
     cases = demo_cases_seed(password=password, seed=seed, now=now)
     plans = plans_demo_seed(users=customers.users, now=now)
-    accounts = customers.accounts
+    # The HiTouch customers and the event-demo account (HT-CALLS), which has contacts too.
+    accounts = [*customers.accounts, *{c.account for c in customers.event_contacts}]
     demo_surveys = Survey.objects.filter(slug__in=DEMO_SLUGS)
     return DemoSummary(
         created_activity=created,
         verticals=VerticalMarket.objects.filter(accounts__in=accounts).distinct().count(),
         accounts=len(accounts),
+        customers=len(customers.accounts),
         contacts=Contact.objects.filter(account__in=accounts).count(),
         surveys=demo_surveys.count(),
         invitations=Invitation.objects.filter(survey__in=demo_surveys).count(),

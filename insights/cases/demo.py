@@ -95,6 +95,7 @@ class CasesDemoSummary:
     rules: int
     open: int
     overdue: int
+    resolved: int
     closed: int
 
 
@@ -304,6 +305,7 @@ def demo_cases_seed(
         rules=len(rules),
         open=demo.filter(state__in=OPEN_STATES).count(),
         overdue=demo.overdue(now).count(),
+        resolved=demo.filter(state=CaseState.RESOLVED).count(),
         closed=demo.filter(state=CaseState.CLOSED).count(),
     )
 

@@ -24,7 +24,7 @@ from django.utils import timezone
 from surveys.models import Answer
 from surveys.selectors.responses import day_start
 
-from .constants import CaseState, RootCause
+from .constants import OPEN_STATES, CaseState, RootCause
 from .models import AlertRule, Case, CaseEvent, CaseReply
 
 
@@ -371,3 +371,32 @@ def repeat_problem_accounts(
         .filter(n__gte=min_cases)
         .order_by("-n", "account__name")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class TouchPointCases:
+    """One account's cases at one touch point, as the user may see them."""
+
+    latest: Case  # the one opened last
+    count: int
+    open: int
+
+
+def account_cases_by_touch_point(*, user, account_id: int) -> dict[int, TouchPointCases]:
+    """The account page's link from each touch point to the cases opened for it there: per
+    touch point id, how many the user may see, how many are open and the latest. Two queries."""
+    cases = Case.objects.visible_to(user).filter(account_id=account_id, touch_point__isnull=False)
+    counts = (
+        cases.order_by()
+        .values("touch_point_id")
+        .annotate(n=Count("pk"), open_n=Count("pk", filter=Q(state__in=OPEN_STATES)))
+    )
+    latest = {}
+    for case in cases.select_related("rule").order_by("touch_point_id", "-opened_at", "-pk"):
+        latest.setdefault(case.touch_point_id, case)
+    return {
+        row["touch_point_id"]: TouchPointCases(
+            latest=latest[row["touch_point_id"]], count=row["n"], open=row["open_n"]
+        )
+        for row in counts
+    }

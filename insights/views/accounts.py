@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from customers.models import Account
 
+from ..cases.selectors import account_cases_by_touch_point
 from ..metrics import METRICS, answer_band
 from ..selectors.account_history import account_history, score_metric
 from ..selectors.accounts import account_overview
@@ -32,6 +33,24 @@ def visible_account_or_404(user, pk: int) -> Account:
     return account
 
 
+def _weakest_touch_point_id(account: Account, overview) -> int | None:
+    """The touch point that hurts most over the page's period, by the rule of a plan's
+    evidence (the highest share of low scores in transaction surveys)."""
+    from ..plans.selectors.evidence import evidence_scope, weakest_touch_points
+
+    scope = evidence_scope(account=account, period_start=overview.since, period_end=overview.until)
+    weakest = weakest_touch_points(scope, limit=1)
+    return weakest[0]["id"] if weakest else None
+
+
+def _account_plans(user, account: Account):
+    if not user.has_perm("plans.view_actionplan"):
+        return None
+    from ..plans.selectors.plans import account_plans
+
+    return account_plans(user=user, account_id=account.pk)
+
+
 @staff_member_required
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = visible_account_or_404(request.user, pk)
@@ -40,6 +59,13 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     history = account_history(account=account, comments=reads_responses)
     shown = next(
         (t for t in history.trends.values() if t.latest is not None), history.trends["nps"]
+    )
+    weakest = _weakest_touch_point_id(account, overview)
+    reads_cases = request.user.has_perm("cases.view_case")
+    cases = (
+        account_cases_by_touch_point(user=request.user, account_id=account.pk)
+        if reads_cases
+        else {}
     )
     context = {
         "history": history,
@@ -54,5 +80,12 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "team": account.account_team.order_by("username"),
         "placements": [(METRICS[key], row) for key, row in overview.placements.items()],
         "metrics": METRICS,
+        "reads_cases": reads_cases,
+        # Each touch point with the cases opened for it there and whether it hurts most.
+        "touch_point_rows": [
+            (figures, cases.get(figures.touch_point.pk), figures.touch_point.pk == weakest)
+            for figures in history.touch_points
+        ],
+        "plans": _account_plans(request.user, account),
     }
     return render(request, "insights/account_detail.html", context)

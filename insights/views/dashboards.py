@@ -68,6 +68,10 @@ def executive(request: HttpRequest) -> HttpResponse:
         "revenue_chart": revenue_chart(board.revenue, chart_id="executive-revenue")
         if len(board.revenue) > 1
         else None,
+        # The accounts at risk by the matrix above, the highest billing first.
+        "at_risk_accounts": sorted(
+            board.matrix.by_quadrant()["at_risk"], key=lambda a: (-a.billed_revenue, a.name)
+        ),
         "quadrant_counts": [
             (key, PLACEMENT_LABELS[key], len(accounts))
             for key, accounts in board.matrix.by_quadrant().items()

@@ -41,6 +41,13 @@ def test_seed_demo_builds_the_hitouch_company_and_is_idempotent(capsys):
     assert "admin" in out and "cem-demo" in out and "Survey mails:" in out
 
     accounts = Account.objects.filter(external_id__startswith=EXTERNAL_ID_PREFIX)
+    # The printout counts what was seeded: every demo account (the customers and HT-CALLS,
+    # the event-demo account) and every contact of them, as the README says.
+    contacts = Contact.objects.filter(account__in=accounts)
+    assert (
+        f" {accounts.count()} accounts ({accounts.count() - 1} customers and HT-CALLS "
+        f"for the event below), {contacts.count()} contacts," in out
+    )
     assert set(accounts.values_list("vertical_market__code", flat=True)) == VERTICALS
     assert 35 <= accounts.count() <= 45
     assert accounts.filter(revenues__billed__gt=10_000_000).distinct().count() >= 5

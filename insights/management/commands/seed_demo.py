@@ -52,7 +52,8 @@ class Command(BaseCommand):
                 self.style.SUCCESS(f"Demo data already present, nothing added ({elapsed:.1f} s):")
             )
         self.stdout.write(
-            f"  {summary.verticals} vertical markets, {summary.accounts} accounts, "
+            f"  {summary.verticals} vertical markets, {summary.accounts} accounts "
+            f"({summary.customers} customers and {EVENT_ACCOUNT[0]} for the event below), "
             f"{summary.contacts} contacts, {summary.surveys} live surveys\n"
             f"  {summary.invitations} invitations, {summary.responses} responses, "
             f"{summary.answers} answers"
@@ -60,7 +61,8 @@ class Command(BaseCommand):
         if summary.cases is not None:
             self.stdout.write(
                 f"  {summary.cases.rules} alert rules; cases: {summary.cases.open} open "
-                f"({summary.cases.overdue} overdue), {summary.cases.closed} closed "
+                f"({summary.cases.overdue} overdue), {summary.cases.resolved} resolved, "
+                f"{summary.cases.closed} closed "
                 f"at {settings.SITE_URL}/cases/ (specialists: sp.installation, sp.callcenter)"
             )
         self.stdout.write(

@@ -68,6 +68,14 @@ def plan_list(*, user, filters: PlanFilter | None = None) -> QuerySet[ActionPlan
     ).order_by("-period_end", "account__name", "pk")
 
 
+def account_plans(*, user, account_id: int) -> QuerySet[ActionPlan]:
+    """The plans of one account the user may see (the account page's link to them), with how
+    many of the customer's contacts acknowledged a version: agreed with the customer."""
+    return plan_list(user=user, filters=PlanFilter(account_id=account_id)).annotate(
+        acknowledged_n=Count("shares__acknowledgements__contact", distinct=True)
+    )
+
+
 def _actions_prefetch() -> Prefetch:
     return Prefetch(
         "actions",
