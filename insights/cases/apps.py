@@ -9,4 +9,4 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401 (subscribes to surveys.signals.response_completed)
+        from . import receivers  # noqa: F401 (response_completed; contact erasure and export)

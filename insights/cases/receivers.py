@@ -1,4 +1,5 @@
-"""What runs after an answer is stored: one evaluation task per completed response.
+"""What runs after an answer is stored: one evaluation task per completed response; and how
+cases answer a contact's erasure and export (`customers.signals`, `privacy.py`).
 
 `surveys` sends `response_completed` after the answer's transaction committed; publishing
 here never makes the respondent wait on the rules, and a broker outage never fails the
@@ -12,10 +13,12 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from customers.signals import contact_erasing, contact_export_requested
 from surveys.models import Response
 from surveys.signals import response_completed
 
 from .models import AlertCondition, AlertRule, ReplyTemplate
+from .privacy import contact_case_data_erase, contact_case_data_export
 
 logger = logging.getLogger(__name__)
 
@@ -57,3 +60,13 @@ def _rule_part_changed(sender, instance, raw: bool = False, **kwargs) -> None:
     if raw:
         return
     AlertRule.objects.filter(pk=instance.rule_id).update(updated_at=timezone.now())
+
+
+@receiver(contact_erasing, dispatch_uid="cases.contact_erasing_blank_case_data")
+def _contact_erasing(sender, contact, **kwargs) -> None:
+    contact_case_data_erase(contact=contact)
+
+
+@receiver(contact_export_requested, dispatch_uid="cases.contact_export_case_data")
+def _contact_export_requested(sender, contact, **kwargs) -> dict:
+    return contact_case_data_export(contact=contact)
