@@ -123,6 +123,9 @@ def test_the_tour_from_the_dashboard_to_the_plan_agreed_with_the_customer(demo):
     assert [(a.contact.name, a.contact.is_key_contact) for a in acknowledged] == [
         ("Daniel Mitchell", True)
     ]
+    # The plan takes on the touch point that hurts: an action of ours on it, on the plan page.
+    remedy = plan.actions.get(touch_point__code=code, owner_side="ours")
+    assert remedy.title in plan_page
 
     # The account page links the same plan, saying the customer acknowledged it.
     plans_section = element(account_page, "account-plans")

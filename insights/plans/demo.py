@@ -34,11 +34,11 @@ PLANS = (
         "en",
         (
             (
-                "A senior installer revisits every site left open",
+                "Call-center requests called back within one working day, by a named agent",
                 OwnerSide.OURS,
-                "installation",
-                "service",
-                "Installation NPS 30 by the next wave",
+                "call-center",
+                "convenience",
+                "Call-center effort 5.5 by the next wave",
                 ActionStatus.IN_PROGRESS,
                 21,
             ),
@@ -62,7 +62,7 @@ PLANS = (
             ),
         ),
         (
-            (0, "Please start with the east wing; it has waited longest."),
+            (0, "Please call our ward managers first; they wait longest."),
             (2, "First Tuesday of the month works for us."),
         ),
     ),
@@ -100,7 +100,7 @@ PLANS = (
                 OwnerSide.OURS,
                 "call-center",
                 "convenience",
-                "میانگین تلاش مشتری ۵٫۵",
+                "میانگین تلاش مشتری 5.5",
                 ActionStatus.IN_PROGRESS,
                 30,
             ),

@@ -227,8 +227,9 @@ def test_plan_links_are_scrubbed_from_log_lines(shared):
 def test_a_customer_link_downloads_only_so_many_pdfs_a_minute(client, shared, settings):
     share, _action = shared
     settings.CEM_PLAN_CUSTOMER_PDFS_PER_MINUTE = 1
-    assert client.get(f"/p/{share.token}/pdf/").status_code == 200
-    assert client.get(f"/p/{share.token}/pdf/").status_code == 429
+    # The limit counts in fixed minute windows; one may turn while a PDF renders, not two.
+    codes = [client.get(f"/p/{share.token}/pdf/").status_code for _ in range(3)]
+    assert codes[0] == 200 and codes[1:] in ([429, 429], [200, 429])
 
 
 def test_the_market_average_is_shown_to_the_customer_only_over_enough_accounts(
