@@ -298,7 +298,7 @@ class AuditLogEntry(models.Model):
     subject = models.CharField(_("subject"), max_length=40, help_text=_("e.g. contact, response"))
     object_id = models.BigIntegerField(_("object id"), null=True, blank=True)
     contact_id = models.BigIntegerField(_("contact id"), null=True, blank=True, db_index=True)
-    via = models.CharField(_("via"), max_length=20, help_text=_("api, admin or retention"))
+    via = models.CharField(_("via"), max_length=20, help_text=_("api, admin, web or retention"))
 
     class Meta:
         ordering = ["-at", "-id"]

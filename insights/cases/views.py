@@ -16,7 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from customers.constants import Language
+from customers.constants import AuditAction, Language
+from customers.privacy import audit_log_record
 
 from . import replies, selectors, services
 from .forms import (
@@ -131,7 +132,12 @@ def _render_case(request, case: Case, status: int = 200, **forms):
 @staff_member_required
 @permission_required("cases.view_case", raise_exception=True)
 def case_detail(request, pk: int):
-    return _render_case(request, _case_or_404(request, pk))
+    case = _case_or_404(request, pk)
+    audit_log_record(
+        actor=request.user, action=AuditAction.VIEWED, subject="case", object_id=case.pk,
+        contact_id=case.contact_id, via="web",
+    )  # fmt: skip
+    return _render_case(request, case)
 
 
 @staff_member_required

@@ -9,6 +9,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from customers.constants import AuditAction
+from customers.privacy import audit_log_record
 from customers.selectors import user_sees_all_accounts
 
 from ..exports import Table, export_response, requested_format
@@ -203,5 +205,9 @@ def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
     response = response_for(user=request.user, pk=pk)
     if response is None:
         raise Http404
+    audit_log_record(
+        actor=request.user, action=AuditAction.VIEWED, subject="response",
+        object_id=response.pk, contact_id=response.contact_id, via="web",
+    )  # fmt: skip
     context = {"response": response, "answers": response_answers(response)}
     return render(request, "insights/response_detail.html", context)

@@ -126,3 +126,34 @@ def test_exports_and_erasures_reaching_cases_are_in_the_audit_log_once(admin_api
     assert {(r["to"], r["subject"], r["body"]) for r in after["case_replies"]} == {
         (erased_email(ann.pk), "", "")
     }
+
+
+def test_opening_a_case_or_an_answer_on_a_staff_page_is_in_the_audit_log(
+    world,  # noqa: F811
+    django_capture_on_commit_callbacks,
+    client,
+):
+    """The case page and the response page show a contact's answers: each view is logged,
+    as the admin's and the API's are."""
+    from rest_framework.test import APIClient
+
+    with django_capture_on_commit_callbacks(execute=True):
+        world.submit(nps=1, comment="The installer never came.")
+    case = Case.objects.get()
+    client.force_login(world.specialist)
+    api = APIClient()
+    api.force_authenticate(world.specialist)
+
+    assert client.get(f"/cases/{case.pk}/").status_code == 200
+    assert api.get(f"/api/v1/cases/{case.pk}/").status_code == 200
+    client.force_login(world.member_a)
+    assert client.get(f"/insights/responses/{case.response_id}/").status_code == 200
+
+    logged = AuditLogEntry.objects.order_by("id").values_list(
+        "actor_username", "action", "subject", "object_id", "contact_id", "via"
+    )
+    assert list(logged) == [
+        ("spec.installation", AuditAction.VIEWED, "case", case.pk, case.contact_id, "web"),
+        ("spec.installation", AuditAction.VIEWED, "case", case.pk, case.contact_id, "api"),
+        ("am.a", AuditAction.VIEWED, "response", case.response_id, case.contact_id, "web"),
+    ]

@@ -11,6 +11,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from customers.api.mixins import ScopedObjectMixin
+from customers.constants import AuditAction
+from customers.privacy import audit_log_record
 
 from .. import selectors, services
 from ..evaluation import rule_dry_run
@@ -54,7 +56,12 @@ class CaseViewSet(
         return CaseSerializer if self.action == "list" else CaseDetailSerializer
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(self._detail(self.get_object()))
+        case = self.get_object()
+        audit_log_record(
+            actor=request.user, action=AuditAction.VIEWED, subject="case", object_id=case.pk,
+            contact_id=case.contact_id, via="api",
+        )  # fmt: skip
+        return Response(self._detail(case))
 
     def _detail(self, case: Case) -> dict:
         case.answers = selectors.case_answers(case=case)
