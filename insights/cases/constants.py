@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MatchMode(models.TextChoices):
@@ -65,11 +66,13 @@ class Priority(models.IntegerChoices):
 
 
 class CaseState(models.TextChoices):
-    NEW = "new", _("New")
-    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
-    IN_PROGRESS = "in_progress", _("In progress")
-    RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
+    # Their own context: a case's state agrees with "case" where a language has genders
+    # (Polish: "Zamknięte" zgłoszenie, not the "Zamknięta" ankieta of a survey's status).
+    NEW = "new", pgettext_lazy("case state", "New")
+    ACKNOWLEDGED = "acknowledged", pgettext_lazy("case state", "Acknowledged")
+    IN_PROGRESS = "in_progress", pgettext_lazy("case state", "In progress")
+    RESOLVED = "resolved", pgettext_lazy("case state", "Resolved")
+    CLOSED = "closed", pgettext_lazy("case state", "Closed")
 
 
 # The one place that says which state may follow which. Leaving NEW in any direction is the

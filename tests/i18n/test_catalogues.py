@@ -73,3 +73,14 @@ def test_the_check_catches_what_it_should():
         ("tags differ", "<strong>%(n)s</strong> days"),
         ("missing plural form", "%(n)s day"),
     ]
+
+
+def test_a_case_state_agrees_with_case_in_polish_not_with_survey():
+    from django.utils import translation
+
+    from insights.cases.constants import CaseState
+    from surveys.constants import SurveyStatus
+
+    with translation.override("pl"):
+        assert [str(CaseState.NEW.label), str(CaseState.CLOSED.label)] == ["Nowe", "Zamknięte"]
+        assert str(SurveyStatus.CLOSED.label) == "Zamknięta"  # ankieta
