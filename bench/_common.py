@@ -42,6 +42,19 @@ def database_recreate(name: str) -> None:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+def database_prepare(name: str, *, reuse: bool) -> bool:
+    """A fresh database `name`, or with `reuse` the existing one; True when it is fresh."""
+    if reuse and database_exists(name):
+        return False
+    print(f"Creating database {name} ...", flush=True)
+    database_recreate(name)
+    return True
+
+
+def load_average() -> str:
+    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def bench_env(db_name: str, **extra: str) -> dict[str, str]:
     """Production settings over plain HTTP on loopback: DEBUG off, a strong key, PostgreSQL."""
     env = dict(os.environ)

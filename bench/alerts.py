@@ -36,7 +36,14 @@ from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _common import ROOT, bench_env, database_recreate, django_setup, migrate  # noqa: E402
+from _common import (  # noqa: E402
+    ROOT,
+    bench_env,
+    database_recreate,
+    django_setup,
+    load_average,
+    migrate,
+)
 
 EVAL_DB = os.environ.get("BENCH_ALERTS_DB", "cem_bench_alerts")
 SUBMIT_DB = os.environ.get("BENCH_ALERTS_SUBMIT_DB", "cem_bench_alerts_submit")
@@ -67,10 +74,6 @@ KEYWORDS = (
 )
 TECHNICIANS = ("K. Adams", "R. Nowak", "S. Li", "P. Moradi", "J. Ortiz", "D. Kim")
 AGENTS = ("Amy", "Bartek", "Chen", "Darya", "Ethan")
-
-
-def load_average() -> str:
-    return ", ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 # ------------------------------------------------------------------ rules

@@ -18,33 +18,20 @@ the 10-account user: the count does not depend on the number of accounts).
 Goal on 2 cores: under 1 s at 1,000,000 responses and within 2x of raw SQL.
 """
 
-import argparse
 import os
-import statistics
 import sys
 from datetime import timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from _common import (  # noqa: E402
-    bench_env,
-    database_exists,
-    database_recreate,
-    django_setup,
-    migrate,
-    timed,
-)
 from insights_scale import (  # noqa: E402
     RAW_CORRIDOR,
     RAW_CORRIDOR_RESPONSES,
     RAW_MATRIX,
-    fixtures_create,
-    raw,
-    responses_load,
+    run,
 )
 
 DB_NAME = os.environ.get("BENCH_DASHBOARDS_DB", "cem_bench_dashboards")
-GOAL_SECONDS = 1.0
 
 # Per period: NPS counts, CSAT share, and count / sum / sum of squares of every mean metric.
 RAW_TRENDS = """
@@ -180,118 +167,5 @@ def cases() -> list[dict]:
     ]
 
 
-def measure(runs: int, size: int) -> list[dict]:
-    from django.contrib.auth import get_user_model
-    from django.core.cache import cache
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
-    from rest_framework.authtoken.models import Token
-
-    tokens = {t.user.username: t.key for t in Token.objects.select_related("user")}
-    users = {u.username: u for u in get_user_model().objects.filter(username__startswith="bench")}
-    rows = []
-    for case in cases():
-        raw_seconds, _ = timed(raw(case["raw"]), runs=runs)
-        for username in ("bench-admin", "bench-am"):
-            if case.get("page"):
-                client = Client()
-                client.force_login(users[username])
-            else:
-                client = Client(HTTP_AUTHORIZATION=f"Token {tokens[username]}")
-
-            def request(client=client, case=case):
-                response = client.get(case["url"], case["params"])
-                assert response.status_code == 200, (response.status_code, response.content[:300])
-                return response
-
-            seconds, samples = timed(request, runs=runs)
-            cache.clear()  # the charts drawn anew: the cost of a page whose figures changed
-            cold, _ = timed(request, runs=1) if case.get("page") else (None, None)
-            with CaptureQueriesContext(connection) as queries:
-                request()
-            rows.append(
-                {
-                    "case": case["name"],
-                    "user": "superuser" if username == "bench-admin" else "team (10 accounts)",
-                    "seconds": seconds,
-                    "max": max(samples),
-                    "cold": cold,
-                    "queries": len(queries),
-                    "raw": raw_seconds if username == "bench-admin" else None,
-                }
-            )
-    return rows
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="100000,1000000")
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--accounts", type=int, default=2000)
-    parser.add_argument(
-        "--reuse", action="store_true", help="Keep an existing bench database and top it up."
-    )
-    args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
-
-    env = bench_env(DB_NAME)
-    if not (args.reuse and database_exists(DB_NAME)):
-        print(f"Creating database {DB_NAME} ...", flush=True)
-        database_recreate(DB_NAME)
-    migrate(env)
-    django_setup(env)
-
-    from customers.models import Account
-    from insights import rollup
-    from surveys.models import Answer, Survey
-
-    if not Survey.objects.exists():
-        fixtures_create(args.accounts)
-
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"Load average (1, 5, 15 min) at the start: {load} on {os.cpu_count()} CPUs.")
-    print(f"{Account.objects.count():,} accounts.")
-    header = (
-        f"\n{'responses':>10} {'case':<36} {'user':<19} {'median':>8} {'max':>8} {'cold':>8} "
-        f"{'raw SQL':>8} {'ratio':>6} {'queries':>7}"
-    )
-    worst: list[dict] = []
-    for size in sizes:
-        seconds = responses_load(size)
-        if seconds:
-            print(
-                f"(loaded up to {size:,} responses, {Answer.objects.count():,} answers "
-                f"in {seconds:.1f} s)",
-                flush=True,
-            )
-        if rollup.enabled():
-            rollup.refresh(rebuild=bool(seconds) or rollup.state() is None)
-        print(header, flush=True)
-        for row in measure(args.runs, size):
-            raw_text = f"{row['raw'] * 1000:6.0f}ms" if row["raw"] is not None else f"{'':>8}"
-            ratio = f"{row['seconds'] / row['raw']:5.1f}x" if row["raw"] else f"{'':>6}"
-            cold = f"{row['cold'] * 1000:6.0f}ms" if row["cold"] is not None else f"{'':>8}"
-            print(
-                f"{size:>10,} {row['case']:<36} {row['user']:<19} "
-                f"{row['seconds'] * 1000:6.0f}ms {row['max'] * 1000:6.0f}ms {cold} {raw_text} "
-                f"{ratio} {row['queries']:>7}",
-                flush=True,
-            )
-            if size == max(sizes):
-                worst.append(row)
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"\nLoad average (1, 5, 15 min) at the end: {load} on {os.cpu_count()} CPUs.")
-    slowest = max(worst, key=lambda row: row["seconds"])
-    ratios = [row["seconds"] / row["raw"] for row in worst if row["raw"]]
-    print(
-        f"Slowest at {max(sizes):,} responses: {slowest['case']} ({slowest['user']}) "
-        f"{slowest['seconds'] * 1000:.0f} ms; "
-        f"{'meets' if slowest['seconds'] < GOAL_SECONDS else 'MISSES'} the goal of < 1 s. "
-        f"Worst ratio to raw SQL: {max(ratios):.1f}x (median {statistics.median(ratios):.1f}x)."
-    )
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(doc=__doc__, db_name=DB_NAME, bench_cases=cases, cold=True))

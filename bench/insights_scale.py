@@ -32,9 +32,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _common import (  # noqa: E402
     bench_env,
-    database_exists,
-    database_recreate,
+    database_prepare,
     django_setup,
+    load_average,
     migrate,
     timed,
 )
@@ -420,8 +420,12 @@ def cases() -> list[dict]:
     ]
 
 
-def measure(runs: int, size: int) -> list[dict]:
+def measure(runs: int, size: int, bench_cases: list[dict], *, cold: bool = False) -> list[dict]:
+    """Each case for the superuser and the 10-account user: median and max seconds, queries,
+    and the raw SQL's median beside the superuser's; with `cold`, a page once more after the
+    cache is cleared (its charts drawn anew: the cost of a page whose figures changed)."""
     from django.contrib.auth import get_user_model
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -430,7 +434,7 @@ def measure(runs: int, size: int) -> list[dict]:
     tokens = {t.user.username: t.key for t in Token.objects.select_related("user")}
     users = {u.username: u for u in get_user_model().objects.filter(username__startswith="bench")}
     rows = []
-    for case in cases():
+    for case in bench_cases:
         raw_seconds, _ = timed(raw(case["raw"]), runs=runs)
         for username in ("bench-admin", "bench-am"):
             if case.get("page"):
@@ -445,6 +449,10 @@ def measure(runs: int, size: int) -> list[dict]:
                 return response
 
             seconds, samples = timed(request, runs=runs)
+            cold_seconds = None
+            if cold and case.get("page"):
+                cache.clear()
+                cold_seconds, _ = timed(request, runs=1)
             with CaptureQueriesContext(connection) as queries:
                 request()
             rows.append(
@@ -454,6 +462,7 @@ def measure(runs: int, size: int) -> list[dict]:
                     "user": "superuser" if username == "bench-admin" else "team (10 accounts)",
                     "seconds": seconds,
                     "max": max(samples),
+                    "cold": cold_seconds,
                     "queries": len(queries),
                     "raw": raw_seconds if username == "bench-admin" else None,
                 }
@@ -461,8 +470,13 @@ def measure(runs: int, size: int) -> list[dict]:
     return rows
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def _ms(seconds: float | None, width: int = 6) -> str:
+    return f"{seconds * 1000:{width}.0f}ms" if seconds is not None else " " * (width + 2)
+
+
+def run(*, doc: str, db_name: str, bench_cases, cold: bool = False) -> int:
+    """The command line of this bench and of dashboards_scale.py: load, measure, print."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     parser.add_argument("--sizes", default="100000,1000000")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--accounts", type=int, default=2000)
@@ -472,10 +486,8 @@ def main() -> int:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
-    env = bench_env(DB_NAME)
-    if not (args.reuse and database_exists(DB_NAME)):
-        print(f"Creating database {DB_NAME} ...", flush=True)
-        database_recreate(DB_NAME)
+    env = bench_env(db_name)
+    database_prepare(db_name, reuse=args.reuse)
     migrate(env)
     django_setup(env)
 
@@ -486,11 +498,11 @@ def main() -> int:
     if not Survey.objects.exists():
         fixtures_create(args.accounts)
 
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"Load average (1, 5, 15 min) at the start: {load} on {os.cpu_count()} CPUs.")
+    print(f"Load average (1, 5, 15 min) at the start: {load_average()} on {os.cpu_count()} CPUs.")
     print(f"{Account.objects.count():,} accounts.")
+    cold_header = f" {'cold':>8}" if cold else ""
     header = (
-        f"\n{'responses':>10} {'case':<36} {'user':<19} {'median':>8} {'max':>8} "
+        f"\n{'responses':>10} {'case':<36} {'user':<19} {'median':>8} {'max':>8}{cold_header} "
         f"{'raw SQL':>8} {'ratio':>6} {'queries':>7}"
     )
     worst: list[dict] = []
@@ -502,22 +514,21 @@ def main() -> int:
                 f"in {seconds:.1f} s)",
                 flush=True,
             )
-            if rollup.enabled():
-                rollup.refresh(rebuild=True)  # the load bypassed the rollup's triggers
+        if rollup.enabled():  # a load bypasses the rollup's triggers: rebuild it then
+            rollup.refresh(rebuild=bool(seconds) or rollup.state() is None)
         print(header, flush=True)
-        for row in measure(args.runs, size):
-            raw_text = f"{row['raw'] * 1000:6.0f}ms" if row["raw"] is not None else f"{'':>8}"
+        for row in measure(args.runs, size, bench_cases(), cold=cold):
             ratio = f"{row['seconds'] / row['raw']:5.1f}x" if row["raw"] else f"{'':>6}"
+            cold_text = f" {_ms(row['cold'])}" if cold else ""
             print(
                 f"{size:>10,} {row['case']:<36} {row['user']:<19} "
-                f"{row['seconds'] * 1000:6.0f}ms {row['max'] * 1000:6.0f}ms {raw_text} "
+                f"{_ms(row['seconds'])} {_ms(row['max'])}{cold_text} {_ms(row['raw'])} "
                 f"{ratio} {row['queries']:>7}",
                 flush=True,
             )
             if size == max(sizes):
                 worst.append(row)
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"\nLoad average (1, 5, 15 min) at the end: {load} on {os.cpu_count()} CPUs.")
+    print(f"\nLoad average (1, 5, 15 min) at the end: {load_average()} on {os.cpu_count()} CPUs.")
     slowest = max(worst, key=lambda row: row["seconds"])
     ratios = [row["seconds"] / row["raw"] for row in worst if row["raw"]]
     print(
@@ -530,4 +541,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run(doc=__doc__, db_name=DB_NAME, bench_cases=cases))

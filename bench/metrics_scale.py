@@ -26,9 +26,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from _common import (  # noqa: E402
     bench_env,
-    database_exists,
-    database_recreate,
+    database_prepare,
     django_setup,
+    load_average,
     migrate,
     timed,
 )
@@ -285,9 +285,7 @@ def main() -> int:
     sizes = [int(s) for s in args.sizes.split(",")]
 
     env = bench_env(DB_NAME)
-    if not (args.reuse and database_exists(DB_NAME)):
-        print(f"Creating database {DB_NAME} ...", flush=True)
-        database_recreate(DB_NAME)
+    database_prepare(DB_NAME, reuse=args.reuse)
     migrate(env)
     django_setup(env)
 
@@ -296,8 +294,7 @@ def main() -> int:
     if not Survey.objects.exists():
         fixtures_create()
 
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"Load average (1, 5, 15 min) at the start: {load} on {os.cpu_count()} CPUs.")
+    print(f"Load average (1, 5, 15 min) at the start: {load_average()} on {os.cpu_count()} CPUs.")
     print(
         f"\n{'responses':>10} {'user':<27} {'case':<17} {'selector':>9} {'HTTP':>9} "
         f"{'queries':>7} {'n':>9}",
@@ -323,8 +320,7 @@ def main() -> int:
             )
             if size == max(sizes):
                 worst = max(worst, row["http"])
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
-    print(f"\nLoad average (1, 5, 15 min) at the end: {load} on {os.cpu_count()} CPUs.")
+    print(f"\nLoad average (1, 5, 15 min) at the end: {load_average()} on {os.cpu_count()} CPUs.")
     verdict = "meets" if worst < GOAL_SECONDS else "MISSES"
     print(
         f"\nSlowest GET /api/v1/metrics/ at {max(sizes):,} responses: {worst * 1000:.0f} ms "

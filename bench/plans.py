@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import bench_env, database_exists, database_recreate, django_setup, migrate  # noqa: E402
+from _common import bench_env, database_prepare, django_setup, migrate  # noqa: E402
 
 DB = "cem_bench_plans"
 MARKETS = ("healthcare", "manufacturing", "retail", "public-sector")
@@ -300,9 +300,8 @@ def main() -> int:
     args = parser.parse_args()
 
     env = bench_env(DB, CEM_REPORT_TIMEOUT_SECONDS="120")
-    fresh = not (args.reuse and database_exists(DB))
+    fresh = database_prepare(DB, reuse=args.reuse)
     if fresh:
-        database_recreate(DB)
         migrate(env)
     django_setup(env)
     if fresh:
