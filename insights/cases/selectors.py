@@ -14,9 +14,11 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
 )
 from django.db.models.functions import TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
@@ -386,17 +388,24 @@ def account_cases_by_touch_point(*, user, account_id: int) -> dict[int, TouchPoi
     """The account page's link from each touch point to the cases opened for it there: per
     touch point id, how many the user may see, how many are open and the latest. Two queries."""
     cases = Case.objects.visible_to(user).filter(account_id=account_id, touch_point__isnull=False)
-    counts = (
+    latest_pk = (
+        cases.filter(touch_point_id=OuterRef("touch_point_id"))
+        .order_by("-opened_at", "-pk")
+        .values("pk")[:1]
+    )
+    rows = list(
         cases.order_by()
         .values("touch_point_id")
-        .annotate(n=Count("pk"), open_n=Count("pk", filter=Q(state__in=OPEN_STATES)))
+        .annotate(
+            n=Count("pk"),
+            open_n=Count("pk", filter=Q(state__in=OPEN_STATES)),
+            latest_pk=Subquery(latest_pk),
+        )
     )
-    latest = {}
-    for case in cases.select_related("rule").order_by("touch_point_id", "-opened_at", "-pk"):
-        latest.setdefault(case.touch_point_id, case)
+    latest = Case.objects.select_related("rule").in_bulk([row["latest_pk"] for row in rows])
     return {
         row["touch_point_id"]: TouchPointCases(
-            latest=latest[row["touch_point_id"]], count=row["n"], open=row["open_n"]
+            latest=latest[row["latest_pk"]], count=row["n"], open=row["open_n"]
         )
-        for row in counts
+        for row in rows
     }
