@@ -10,6 +10,8 @@ from customers.models import Account
 
 from ..cases.selectors import account_cases_by_touch_point
 from ..metrics import METRICS, answer_band
+from ..plans.selectors.evidence import evidence_scope, weakest_touch_points
+from ..plans.selectors.plans import account_plans
 from ..selectors.account_history import account_history, score_metric
 from ..selectors.accounts import account_overview
 from ..selectors.drilldown import user_reads_responses
@@ -36,8 +38,6 @@ def visible_account_or_404(user, pk: int) -> Account:
 def _weakest_touch_point_id(account: Account, overview) -> int | None:
     """The touch point that hurts most over the page's period, by the rule of a plan's
     evidence (the highest share of low scores in transaction surveys)."""
-    from ..plans.selectors.evidence import evidence_scope, weakest_touch_points
-
     scope = evidence_scope(account=account, period_start=overview.since, period_end=overview.until)
     weakest = weakest_touch_points(scope, limit=1)
     return weakest[0]["id"] if weakest else None
@@ -46,8 +46,6 @@ def _weakest_touch_point_id(account: Account, overview) -> int | None:
 def _account_plans(user, account: Account):
     if not user.has_perm("plans.view_actionplan"):
         return None
-    from ..plans.selectors.plans import account_plans
-
     return account_plans(user=user, account_id=account.pk)
 
 
